@@ -1,0 +1,109 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+var transitGatewayID = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
+
+// TgwAttachmentProps configures a TgwAttachment.
+type TgwAttachmentProps struct {
+	// Vpc is the VPC to attach. Required.
+	Vpc awsec2.IVpc
+	// TransitGatewayID is the Transit Gateway (shared to this account by the
+	// network team, associated with the Direct Connect gateway). Required.
+	TransitGatewayID string
+	// OnPremCidrs are routed through the Transit Gateway. Required.
+	OnPremCidrs []string
+	// AttachmentSubnets hold the attachment's ENIs, one per AZ.
+	// @default the VPC's private subnets
+	AttachmentSubnets []awsec2.ISubnet
+	// RouteFrom are the subnets whose route tables get the on-prem routes.
+	// @default the VPC's private and isolated subnets
+	RouteFrom []awsec2.ISubnet
+}
+
+// Validate reports every problem with the props.
+func (p TgwAttachmentProps) Validate() error {
+	var errs []error
+	if p.Vpc == nil {
+		errs = append(errs, errors.New("vpc: required"))
+	}
+	if !transitGatewayID.MatchString(p.TransitGatewayID) {
+		errs = append(errs, fmt.Errorf("transitGatewayId: must be tgw- and 8 to 17 hex digits, got %q", p.TransitGatewayID))
+	}
+	if len(p.OnPremCidrs) == 0 {
+		errs = append(errs, errors.New("onPremCidrs: required"))
+	}
+	for i, c := range p.OnPremCidrs {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			errs = append(errs, fmt.Errorf("onPremCidrs[%d]: must be a CIDR, got %q", i, c))
+		}
+	}
+	if len(p.AttachmentSubnets) == 0 {
+		errs = append(errs, errors.New("attachmentSubnets: required"))
+	}
+	return errors.Join(errs...)
+}
+
+// TgwAttachment connects a VPC to on-prem through a Transit Gateway: a VPC
+// attachment in one private subnet per AZ, and static routes to each
+// on-prem range from the private and isolated route tables.
+type TgwAttachment struct {
+	constructs.Construct
+	Attachment awsec2.CfnTransitGatewayVpcAttachment
+}
+
+// NewTgwAttachment provisions the attachment; it panics on invalid props.
+func NewTgwAttachment(scope constructs.Construct, id string, props TgwAttachmentProps) *TgwAttachment {
+	if props.Vpc != nil {
+		if props.AttachmentSubnets == nil {
+			props.AttachmentSubnets = *props.Vpc.PrivateSubnets()
+		}
+		if props.RouteFrom == nil {
+			props.RouteFrom = append(append([]awsec2.ISubnet{}, *props.Vpc.PrivateSubnets()...), *props.Vpc.IsolatedSubnets()...)
+		}
+	}
+	if err := props.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
+	t := &TgwAttachment{Construct: constructs.NewConstruct(scope, &id)}
+	subnetIDs := make([]*string, len(props.AttachmentSubnets))
+	for i, s := range props.AttachmentSubnets {
+		subnetIDs[i] = s.SubnetId()
+	}
+	t.Attachment = awsec2.NewCfnTransitGatewayVpcAttachment(t.Construct, jsii.String("Attachment"), &awsec2.CfnTransitGatewayVpcAttachmentProps{
+		TransitGatewayId: jsii.String(props.TransitGatewayID),
+		VpcId:            props.Vpc.VpcId(),
+		SubnetIds:        &subnetIDs,
+		Options: map[string]interface{}{
+			"DnsSupport": "enable",
+		},
+		Tags: &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*scope.Node().Path() + "/" + id)}},
+	})
+	for i, table := range *routeTableIDs(props.RouteFrom) {
+		for _, cidr := range props.OnPremCidrs {
+			// The id names the range, not its position: reordering the
+			// list must not replace routes (a replacement would collide
+			// with the route it replaces).
+			routeID := fmt.Sprintf("Table%dTo%s", i, strings.NewReplacer(".", "-", "/", "-").Replace(cidr))
+			route := awsec2.NewCfnRoute(t.Construct, jsii.String(routeID), &awsec2.CfnRouteProps{
+				RouteTableId:         table,
+				DestinationCidrBlock: jsii.String(cidr),
+				TransitGatewayId:     jsii.String(props.TransitGatewayID),
+			})
+			// A route to a Transit Gateway fails until the VPC is attached.
+			route.AddDependency(t.Attachment)
+		}
+	}
+	return t
+}

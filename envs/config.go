@@ -1,0 +1,111 @@
+// Package envs loads and validates the one config file per environment
+// (envs/dev.yaml, envs/stg.yaml, envs/prd.yaml). It is the only place user
+// input enters the app: loading is strict, and validation reports every
+// problem with its file, line and field path before any construct is built.
+package envs
+
+// Config is one environment: one AWS account in one region.
+type Config struct {
+	// Name is the environment's name and the prefix of its stacks and
+	// stage: dev, stg, prd.
+	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{1,9}$"`
+	// Account is the 12-digit AWS account id. Quote it in YAML: an
+	// unquoted number loses leading zeros.
+	Account string `json:"account" jsonschema:"pattern=^[0-9]{12}$"`
+	// Region is the AWS region, e.g. ap-northeast-1.
+	Region string `json:"region"`
+	// AvailabilityZones are exactly three distinct AZ names of Region. They
+	// replace the AZ lookup, so synth never calls AWS.
+	AvailabilityZones []string `json:"availabilityZones" jsonschema:"minItems=3,maxItems=3"`
+	// Protection says what survives a stack deletion.
+	Protection Protection `json:"protection"`
+	// Tags are added to every resource of the environment.
+	Tags map[string]string `json:"tags,omitempty"`
+	// Network is the VPC and its private link to on-premises.
+	Network Network `json:"network"`
+
+	// file is the path the config was loaded from; every error names it.
+	file string
+	// lines maps a field path to its line in file.
+	lines lineIndex
+}
+
+// File is the path the config was loaded from.
+func (c *Config) File() string { return c.file }
+
+// Protection says what outlives a stack: stg and prd keep their data.
+type Protection struct {
+	// RetainStatefulResources keeps buckets, keys, log groups and clusters
+	// when their stack is deleted or they leave the config.
+	RetainStatefulResources bool `json:"retainStatefulResources"`
+	// TerminationProtection makes CloudFormation refuse to delete the stacks.
+	TerminationProtection bool `json:"terminationProtection"`
+}
+
+// Network is the environment's VPC.
+type Network struct {
+	// VpcCidr is the VPC's IPv4 range, /16 to /20. It must not overlap any
+	// other environment's VPC nor the on-prem ranges.
+	VpcCidr string `json:"vpcCidr"`
+	// NatGateways is the number of NAT gateways, 1 to 3. Fewer than 3 saves
+	// cost but makes egress depend on one AZ: dev only.
+	NatGateways int `json:"natGateways" jsonschema:"minimum=1,maximum=3"`
+	// OnPremCidrs are the on-prem data centre ranges reached over Direct
+	// Connect; the internal ALB admits only these and the VPC.
+	OnPremCidrs []string `json:"onPremCidrs" jsonschema:"minItems=1"`
+	// FlowLogRetentionDays is how long VPC flow logs are kept, default 365.
+	FlowLogRetentionDays int `json:"flowLogRetentionDays,omitempty" jsonschema:"minimum=1"`
+	// DirectConnect is the private link to on-prem.
+	DirectConnect DirectConnect `json:"directConnect"`
+}
+
+// DirectConnectMode is how the VPC is attached to Direct Connect.
+type DirectConnectMode string
+
+const (
+	// DirectConnectVGW attaches a virtual private gateway to the VPC and
+	// associates it with a Direct Connect gateway.
+	DirectConnectVGW DirectConnectMode = "vgw"
+	// DirectConnectTGW attaches the VPC to a Transit Gateway that the
+	// network team has associated with the Direct Connect gateway.
+	DirectConnectTGW DirectConnectMode = "tgw"
+)
+
+// DirectConnectModes are the supported modes.
+var DirectConnectModes = []DirectConnectMode{DirectConnectVGW, DirectConnectTGW}
+
+// Valid reports whether m is a supported mode.
+func (m DirectConnectMode) Valid() bool {
+	for _, v := range DirectConnectModes {
+		if m == v {
+			return true
+		}
+	}
+	return false
+}
+
+// DirectConnect is the VPC's attachment to the on-prem network. Exactly the
+// block of the chosen mode is set.
+type DirectConnect struct {
+	Mode DirectConnectMode `json:"mode" jsonschema:"enum=vgw,enum=tgw"`
+	VGW  *VGWAttachment    `json:"vgw,omitempty"`
+	TGW  *TGWAttachment    `json:"tgw,omitempty"`
+}
+
+// VGWAttachment is a virtual private gateway associated with a Direct
+// Connect gateway.
+type VGWAttachment struct {
+	// DirectConnectGatewayID is the DX gateway's id (a UUID), owned by the
+	// network team.
+	DirectConnectGatewayID string `json:"directConnectGatewayId"`
+	// AmazonSideAsn is the VGW's BGP ASN, a private ASN (64512-65534 or
+	// 4200000000-4294967294), distinct from the on-prem side's.
+	AmazonSideAsn int64 `json:"amazonSideAsn"`
+}
+
+// TGWAttachment is a Transit Gateway (shared to this account) that reaches
+// on-prem through Direct Connect.
+type TGWAttachment struct {
+	// TransitGatewayID is the Transit Gateway's id, tgw-...
+	TransitGatewayID string `json:"transitGatewayId" jsonschema:"pattern=^tgw-[0-9a-f]{8,17}$"`
+}

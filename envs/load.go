@@ -1,0 +1,132 @@
+package envs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Load reads one env file strictly, applies defaults and validates it. The
+// error, if any, is an *Errors listing every problem with file and line.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load for bytes already read; name is used in error messages.
+func Parse(name string, data []byte) (*Config, error) {
+	cfg, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	SetDefaults(cfg)
+	if errs := Validate(cfg); len(errs) > 0 {
+		return nil, cfg.locate(errs).Err()
+	}
+	return cfg, nil
+}
+
+// decode parses data into a Config: unknown keys, duplicate keys and wrong
+// types are errors, all of them reported at once.
+func decode(name string, data []byte) (*Config, error) {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
+		return nil, ErrorList{{File: name, Line: 1, Detail: fmt.Sprintf("must hold exactly one YAML document, found %d", countDocs(file.Docs))}}.Err()
+	}
+	var errs ErrorList
+	lines := lineIndex{}
+	checkShape(file.Docs[0].Body, reflect.TypeOf(Config{}), nil, lines, &errs)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			e.File = name
+		}
+		return nil, errs.Err()
+	}
+	cfg := &Config{}
+	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	cfg.file, cfg.lines = name, lines
+	return cfg, nil
+}
+
+func countDocs(docs []*ast.DocumentNode) int {
+	n := 0
+	for _, d := range docs {
+		if d.Body != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// yamlError turns a YAML library error into a FieldError with its line,
+// without the library's source excerpt and colour codes.
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		return ErrorList{{File: name, Line: ye.GetToken().Position.Line, Detail: ye.GetMessage()}}.Err()
+	}
+	return ErrorList{{File: name, Detail: err.Error()}}.Err()
+}
+
+// locate fills in the file and line of each error from the config's source.
+func (c *Config) locate(errs ErrorList) ErrorList {
+	for _, e := range errs {
+		if e.File == "" {
+			e.File = c.file
+		}
+		if e.Line == 0 && c.lines != nil {
+			e.Line = c.lines.lineOf(e.Path)
+		}
+	}
+	return errs
+}
+
+// LoadDir loads every <env>.yaml in dir, validates each, then validates them
+// as a set (unique names and accounts, no overlapping networks). Configs are
+// returned sorted by name.
+func LoadDir(dir string) ([]*Config, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no env files (*.yaml) found", dir)
+	}
+	var cfgs []*Config
+	var all ErrorList
+	for _, p := range paths {
+		cfg, err := Load(p)
+		if err != nil {
+			var es *Errors
+			if errors.As(err, &es) {
+				all = append(all, es.List...)
+				continue
+			}
+			return nil, err
+		}
+		cfgs = append(cfgs, cfg)
+	}
+	if len(all) > 0 {
+		return nil, all.Err()
+	}
+	sort.Slice(cfgs, func(i, j int) bool { return cfgs[i].Name < cfgs[j].Name })
+	if errs := ValidateSet(cfgs); len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	return cfgs, nil
+}

@@ -1,0 +1,236 @@
+package envs
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// lineIndex maps a field path (Path.String) to its line in the file.
+type lineIndex map[string]int
+
+// lineOf is the line of path, or of its nearest ancestor present in the file.
+func (l lineIndex) lineOf(p *Path) int {
+	for s := p; s != nil; s = s.parent {
+		if n, ok := l[s.String()]; ok {
+			return n
+		}
+	}
+	return 0
+}
+
+// checkShape walks the YAML tree against the Go type it will be decoded
+// into and reports every unknown key, duplicate key and wrong type with its
+// path and line. The YAML decoder stops at the first such problem; this
+// reports them all, in words a config author understands.
+func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *ErrorList) {
+	n = unwrap(n)
+	if n == nil {
+		return
+	}
+	if p != nil {
+		if _, seen := lines[p.String()]; !seen {
+			lines[p.String()] = n.GetToken().Position.Line
+		}
+	}
+	if _, ok := n.(*ast.AliasNode); ok {
+		return // the anchor it points to is checked where it is defined
+	}
+	if _, ok := n.(*ast.NullNode); ok {
+		return // an empty value is "unset"; validation reports it if required
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		values, ok := mappingValues(n)
+		if !ok {
+			errs.add(p, n, "must be a mapping of fields, got %s", describe(n))
+			return
+		}
+		fields := structFields(t)
+		seen := map[string]bool{}
+		for _, mv := range values {
+			key := keyString(mv.Key)
+			child := childPath(p, key)
+			line := mv.Key.GetToken().Position.Line
+			lines[child.String()] = line
+			f, known := fields[key]
+			switch {
+			case !known:
+				errs.addLine(child, line, "unknown field%s; known fields here: %s", suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
+			case seen[key]:
+				errs.addLine(child, line, "duplicate field: remove one of the two")
+			default:
+				seen[key] = true
+				checkShape(mv.Value, f.Type, child, lines, errs)
+			}
+		}
+	case reflect.Slice:
+		seq, ok := n.(*ast.SequenceNode)
+		if !ok {
+			errs.add(p, n, "must be a list, got %s", describe(n))
+			return
+		}
+		for i, v := range seq.Values {
+			checkShape(v, t.Elem(), p.Index(i), lines, errs)
+		}
+	case reflect.Map:
+		values, ok := mappingValues(n)
+		if !ok {
+			errs.add(p, n, "must be a mapping, got %s", describe(n))
+			return
+		}
+		seen := map[string]bool{}
+		for _, mv := range values {
+			key := keyString(mv.Key)
+			child := p.Key(key)
+			lines[child.String()] = mv.Key.GetToken().Position.Line
+			if seen[key] {
+				errs.addLine(child, mv.Key.GetToken().Position.Line, "duplicate key: remove one of the two")
+				continue
+			}
+			seen[key] = true
+			checkShape(mv.Value, t.Elem(), child, lines, errs)
+		}
+	case reflect.String:
+		switch n.(type) {
+		case *ast.StringNode, *ast.LiteralNode:
+		default:
+			errs.add(p, n, "must be a string, got %s: quote it (%q)", describe(n), strings.TrimSpace(n.GetToken().Value))
+		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if _, ok := n.(*ast.IntegerNode); !ok {
+			errs.add(p, n, "must be a whole number, got %s", describe(n))
+		}
+	case reflect.Bool:
+		if _, ok := n.(*ast.BoolNode); !ok {
+			errs.add(p, n, "must be true or false, got %s", describe(n))
+		}
+	}
+}
+
+func (l *ErrorList) add(p *Path, n ast.Node, format string, args ...any) {
+	l.addLine(p, n.GetToken().Position.Line, format, args...)
+}
+
+func (l *ErrorList) addLine(p *Path, line int, format string, args ...any) {
+	*l = append(*l, &FieldError{Path: p, Line: line, Detail: fmt.Sprintf(format, args...)})
+}
+
+func childPath(p *Path, name string) *Path {
+	if p == nil {
+		return NewPath(name)
+	}
+	return p.Child(name)
+}
+
+// unwrap looks through tags, anchors and document wrappers to the value.
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.DocumentNode:
+			n = v.Body
+		default:
+			return n
+		}
+	}
+}
+
+func mappingValues(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}, true
+	}
+	return nil, false
+}
+
+func keyString(k ast.MapKeyNode) string {
+	if s, ok := unwrap(k).(*ast.StringNode); ok {
+		return s.Value
+	}
+	return k.GetToken().Value
+}
+
+func describe(n ast.Node) string {
+	switch v := n.(type) {
+	case *ast.StringNode, *ast.LiteralNode:
+		return fmt.Sprintf("string %q", v.GetToken().Value)
+	case *ast.IntegerNode, *ast.FloatNode:
+		return "number " + v.GetToken().Value
+	case *ast.BoolNode:
+		return "boolean " + v.GetToken().Value
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	}
+	return n.Type().String()
+}
+
+// structFields maps each field's json name to the field.
+func structFields(t reflect.Type) map[string]reflect.StructField {
+	fields := map[string]reflect.StructField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" || name == "" {
+			continue
+		}
+		fields[name] = f
+	}
+	return fields
+}
+
+func sortedKeys(m map[string]reflect.StructField) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// suggest names the known field closest to a misspelt one.
+func suggest(key string, fields map[string]reflect.StructField) string {
+	best, bestDist := "", 3 // only close matches help; a far guess misleads
+	for _, k := range sortedKeys(fields) {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

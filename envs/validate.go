@@ -1,0 +1,257 @@
+package envs
+
+import (
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+var (
+	namePattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,9}$`)
+	accountPattern   = regexp.MustCompile(`^[0-9]{12}$`)
+	uuidPattern      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	tgwPattern       = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
+	privateIPv4Space = []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("172.16.0.0/12"),
+		netip.MustParsePrefix("192.168.0.0/16"),
+	}
+)
+
+// VPC sizes the subnet plan fits: a /16 gives /18 private subnets (room
+// for pod IPs with the VPC CNI); below /20 the private subnets get too small
+// for a node group's pods.
+const (
+	minVpcPrefixBits = 16
+	maxVpcPrefixBits = 20
+)
+
+// Validate checks one env config and returns every problem found.
+func Validate(c *Config) ErrorList {
+	var errs ErrorList
+	validateIdentity(c, &errs)
+	validateNetwork(c, NewPath("network"), &errs)
+	for k, v := range c.Tags {
+		p := NewPath("tags").Key(k)
+		switch {
+		case k == "" || len(k) > 128:
+			errs.Invalid(p, len(k), "tag keys must be 1 to 128 characters")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			errs.Add(p, "the aws: prefix is reserved by AWS; use another key")
+		case len(v) > 256:
+			errs.Invalid(p, len(v), "tag values must be at most 256 characters")
+		}
+	}
+	return errs
+}
+
+func validateIdentity(c *Config, errs *ErrorList) {
+	switch {
+	case c.Name == "":
+		errs.Required(NewPath("name"), "the environment's name, e.g. prd")
+	case !namePattern.MatchString(c.Name):
+		errs.Invalid(NewPath("name"), fmt.Sprintf("%q", c.Name), "must be 2-10 lowercase letters or digits starting with a letter")
+	case c.file != "" && strings.TrimSuffix(filepath.Base(c.file), filepath.Ext(c.file)) != c.Name:
+		errs.Add(NewPath("name"), "must match the file name %q, got %q: rename the file or fix the name", filepath.Base(c.file), c.Name)
+	}
+	switch {
+	case c.Account == "":
+		errs.Required(NewPath("account"), "the 12-digit AWS account id, quoted")
+	case !accountPattern.MatchString(c.Account):
+		errs.Invalid(NewPath("account"), fmt.Sprintf("%q", c.Account), "must be exactly 12 digits")
+	}
+	azPath := NewPath("availabilityZones")
+	offered, knownRegion := regionAZs[c.Region]
+	switch {
+	case c.Region == "":
+		errs.Required(NewPath("region"), "the AWS region, e.g. ap-northeast-1")
+	case !knownRegion:
+		errs.Add(NewPath("region"), "unknown AWS region %q: use a region name such as ap-northeast-1", c.Region)
+	}
+	if len(c.AvailabilityZones) != 3 {
+		errs.Add(azPath, "must list exactly 3 availability zones, got %d", len(c.AvailabilityZones))
+	}
+	seen := map[string]bool{}
+	for i, az := range c.AvailabilityZones {
+		p := azPath.Index(i)
+		switch {
+		case seen[az]:
+			errs.Add(p, "duplicate availability zone %q: the 3 zones must be distinct", az)
+		case knownRegion && !slices.Contains(offered, az):
+			errs.Add(p, "%q is not an availability zone of %s; choose from %s", az, c.Region, strings.Join(offered, ", "))
+		}
+		seen[az] = true
+	}
+}
+
+func validateNetwork(c *Config, p *Path, errs *ErrorList) {
+	n := c.Network
+	vpc, vpcOK := parseCIDR(n.VpcCidr, p.Child("vpcCidr"), errs)
+	if vpcOK {
+		switch {
+		case vpc.Bits() < minVpcPrefixBits || vpc.Bits() > maxVpcPrefixBits:
+			errs.Add(p.Child("vpcCidr"), "must be a /%d to /%d range, got /%d", minVpcPrefixBits, maxVpcPrefixBits, vpc.Bits())
+		case !isPrivate(vpc):
+			errs.Add(p.Child("vpcCidr"), "must be inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), got %s", vpc)
+		}
+	}
+	if n.NatGateways < 1 || n.NatGateways > 3 {
+		errs.Add(p.Child("natGateways"), "must be between 1 and 3 (one per AZ at most), got %d", n.NatGateways)
+	}
+	if len(n.OnPremCidrs) == 0 {
+		errs.Required(p.Child("onPremCidrs"), "the on-prem ranges reached over Direct Connect")
+	}
+	var onPrem []netip.Prefix
+	for i, s := range n.OnPremCidrs {
+		cp := p.Child("onPremCidrs").Index(i)
+		r, ok := parseCIDR(s, cp, errs)
+		if !ok {
+			continue
+		}
+		if vpcOK && r.Overlaps(vpc) {
+			errs.Add(cp, "%s overlaps the VPC %s: on-prem routes would shadow the VPC", r, vpc)
+		}
+		for j, other := range onPrem {
+			if other.IsValid() && r.Overlaps(other) {
+				errs.Add(cp, "%s overlaps onPremCidrs[%d] %s: list each range once", r, j, other)
+			}
+		}
+		onPrem = append(onPrem, r)
+	}
+	if n.FlowLogRetentionDays < 1 {
+		errs.Add(p.Child("flowLogRetentionDays"), "must be at least 1, got %d", n.FlowLogRetentionDays)
+	}
+	validateDirectConnect(n.DirectConnect, p.Child("directConnect"), errs)
+}
+
+func validateDirectConnect(dx DirectConnect, p *Path, errs *ErrorList) {
+	modes := make([]string, len(DirectConnectModes))
+	for i, m := range DirectConnectModes {
+		modes[i] = string(m)
+	}
+	switch {
+	case dx.Mode == "":
+		errs.Required(p.Child("mode"), "one of "+strings.Join(modes, ", "))
+		return
+	case !dx.Mode.Valid():
+		errs.NotSupported(p.Child("mode"), dx.Mode, modes)
+		return
+	}
+	if dx.Mode != DirectConnectVGW && dx.VGW != nil {
+		errs.Add(p.Child("vgw"), "set only with mode vgw (mode is %s): remove it", dx.Mode)
+	}
+	if dx.Mode != DirectConnectTGW && dx.TGW != nil {
+		errs.Add(p.Child("tgw"), "set only with mode tgw (mode is %s): remove it", dx.Mode)
+	}
+	switch dx.Mode {
+	case DirectConnectVGW:
+		vp := p.Child("vgw")
+		if dx.VGW == nil {
+			errs.Required(vp, "mode vgw needs vgw.directConnectGatewayId and vgw.amazonSideAsn")
+			return
+		}
+		switch {
+		case dx.VGW.DirectConnectGatewayID == "":
+			errs.Required(vp.Child("directConnectGatewayId"), "the Direct Connect gateway's id (a UUID)")
+		case !uuidPattern.MatchString(dx.VGW.DirectConnectGatewayID):
+			errs.Invalid(vp.Child("directConnectGatewayId"), fmt.Sprintf("%q", dx.VGW.DirectConnectGatewayID), "must be a Direct Connect gateway id (a lowercase UUID)")
+		}
+		if asn := dx.VGW.AmazonSideAsn; !privateASN(asn) {
+			errs.Invalid(vp.Child("amazonSideAsn"), asn, "must be a private ASN (64512-65534 or 4200000000-4294967294)")
+		}
+	case DirectConnectTGW:
+		tp := p.Child("tgw")
+		if dx.TGW == nil {
+			errs.Required(tp, "mode tgw needs tgw.transitGatewayId")
+			return
+		}
+		switch {
+		case dx.TGW.TransitGatewayID == "":
+			errs.Required(tp.Child("transitGatewayId"), "the Transit Gateway's id, tgw-...")
+		case !tgwPattern.MatchString(dx.TGW.TransitGatewayID):
+			errs.Invalid(tp.Child("transitGatewayId"), fmt.Sprintf("%q", dx.TGW.TransitGatewayID), "must be a Transit Gateway id (tgw- and 8 to 17 hex digits)")
+		}
+	}
+}
+
+func privateASN(asn int64) bool {
+	return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294)
+}
+
+func isPrivate(p netip.Prefix) bool {
+	for _, r := range privateIPv4Space {
+		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseCIDR parses an IPv4 CIDR and requires it in canonical form, so that
+// what a reviewer reads is the range AWS gets.
+func parseCIDR(s string, p *Path, errs *ErrorList) (netip.Prefix, bool) {
+	if s == "" {
+		errs.Required(p, "an IPv4 CIDR such as 10.20.0.0/16")
+		return netip.Prefix{}, false
+	}
+	pr, err := netip.ParsePrefix(s)
+	if err != nil || !pr.Addr().Is4() {
+		errs.Add(p, "must be an IPv4 CIDR such as 10.20.0.0/16, got %q", s)
+		return netip.Prefix{}, false
+	}
+	if pr.Masked() != pr {
+		errs.Add(p, "has host bits set: write the network address %s, got %s", pr.Masked(), s)
+		return netip.Prefix{}, false
+	}
+	return pr, true
+}
+
+// ValidateSet checks what no single file can: names and accounts are unique
+// across environments (nothing is shared between envs) and no env's VPC
+// overlaps another env's VPC or any env's on-prem ranges, since every VPC is
+// routed to the same data centre.
+func ValidateSet(cfgs []*Config) ErrorList {
+	var errs ErrorList
+	byName := map[string]*Config{}
+	byAccount := map[string]*Config{}
+	sorted := slices.Clone(cfgs)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].file < sorted[j].file })
+	for _, c := range sorted {
+		if o, dup := byName[c.Name]; dup {
+			errs = append(errs, c.errAt(NewPath("name"), "%q is also the name of %s: each env needs its own name", c.Name, o.file))
+		}
+		byName[c.Name] = c
+		if o, dup := byAccount[c.Account]; dup {
+			errs = append(errs, c.errAt(NewPath("account"), "%s is also %s's account (%s): each env has its own AWS account", c.Account, o.Name, o.file))
+		}
+		byAccount[c.Account] = c
+	}
+	for i, a := range sorted {
+		va, err := netip.ParsePrefix(a.Network.VpcCidr)
+		if err != nil {
+			continue
+		}
+		for j, b := range sorted {
+			if i == j {
+				continue
+			}
+			if vb, err := netip.ParsePrefix(b.Network.VpcCidr); err == nil && j < i && va.Overlaps(vb) {
+				errs = append(errs, a.errAt(NewPath("network").Child("vpcCidr"), "%s overlaps %s's VPC %s (%s): env VPCs share the on-prem routing and must not overlap", va, b.Name, vb, b.file))
+			}
+			for k, s := range b.Network.OnPremCidrs {
+				if r, err := netip.ParsePrefix(s); err == nil && va.Overlaps(r) {
+					errs = append(errs, a.errAt(NewPath("network").Child("vpcCidr"), "%s overlaps on-prem range %s (%s network.onPremCidrs[%d])", va, r, b.file, k))
+				}
+			}
+		}
+	}
+	return errs
+}
+
+func (c *Config) errAt(p *Path, format string, args ...any) *FieldError {
+	return &FieldError{File: c.file, Line: c.lines.lineOf(p), Path: p, Detail: fmt.Sprintf(format, args...)}
+}
