@@ -29,7 +29,7 @@ var interfaceEndpoints = []struct {
 // addEndpoints adds the S3 and DynamoDB gateway endpoints to every private
 // route table and the interface endpoints to the private subnets, behind one
 // security group that admits HTTPS from the VPC only.
-func addEndpoints(n *Network, vpc awsec2.Vpc) awsec2.SecurityGroup {
+func addEndpoints(n *Network, vpc awsec2.Vpc, cidr string) awsec2.SecurityGroup {
 	private := []*awsec2.SubnetSelection{
 		{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS},
 		{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
@@ -45,7 +45,8 @@ func addEndpoints(n *Network, vpc awsec2.Vpc) awsec2.SecurityGroup {
 		Description:      jsii.String("VPC interface endpoints: HTTPS from inside the VPC"),
 		AllowAllOutbound: jsii.Bool(false),
 	})
-	sg.AddIngressRule(awsec2.Peer_Ipv4(vpc.VpcCidrBlock()), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the VPC"), nil)
+	// The literal CIDR, not the VPC token, so compliance rules can read it.
+	sg.AddIngressRule(awsec2.Peer_Ipv4(jsii.String(cidr)), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the VPC"), nil)
 	for _, e := range interfaceEndpoints {
 		vpc.AddInterfaceEndpoint(jsii.String(e.id), &awsec2.InterfaceVpcEndpointOptions{
 			Service:           e.service,

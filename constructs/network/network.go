@@ -120,7 +120,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) *Netw
 	}
 
 	n.FlowLogs = newFlowLogs(n, props)
-	n.EndpointSecurityGroup = addEndpoints(n, n.Vpc)
+	n.EndpointSecurityGroup = addEndpoints(n, n.Vpc, props.Cidr)
 	suppressNetwork(n)
 	return n
 }

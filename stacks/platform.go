@@ -1,0 +1,72 @@
+// Package stacks maps one environment's config to its stacks. A stack only
+// translates config into construct props and wires constructs together;
+// what is provisioned, and how, lives in constructs/.
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/envs"
+)
+
+// FeatureFlags are the CDK feature flags the app is built with. They live in
+// code, not only in cdk.json, so that the snapshot tests synthesize exactly
+// what the CLI does.
+var FeatureFlags = map[string]any{
+	"@aws-cdk/aws-eks:defaultToAL2023":                     true,
+	"@aws-cdk/aws-ec2:restrictDefaultSecurityGroup":        true,
+	"@aws-cdk/aws-iam:minimizePolicies":                    true,
+	"@aws-cdk/core:enablePartitionLiterals":                true,
+	"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy":      true,
+	"@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope": true,
+	"@aws-cdk/aws-s3:createDefaultLoggingPolicy":           true,
+}
+
+// Environment is one env's Stage and its stacks.
+type Environment struct {
+	Config  *envs.Config
+	Stage   awscdk.Stage
+	Network *NetworkStack
+}
+
+// NewEnvironment builds cfg's Stage (its account and region, its stacks
+// named <env>-<part>) with the compliance packs applied to all of it.
+func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
+	stage := awscdk.NewStage(app, jsii.String(cfg.Name), &awscdk.StageProps{
+		Env: &awscdk.Environment{Account: jsii.String(cfg.Account), Region: jsii.String(cfg.Region)},
+	})
+	// The AZ list a lookup would return comes from config, so that synth
+	// never needs credentials and the manifest has no missing context.
+	stage.Node().SetContext(jsii.String(fmt.Sprintf("availability-zones:account=%s:region=%s", cfg.Account, cfg.Region)), cfg.AvailabilityZones)
+	compliance.Apply(stage)
+	for k, v := range cfg.Tags {
+		awscdk.Tags_Of(stage).Add(jsii.String(k), jsii.String(v), nil)
+	}
+	awscdk.Tags_Of(stage).Add(jsii.String("environment"), jsii.String(cfg.Name), nil)
+
+	e := &Environment{Config: cfg, Stage: stage}
+	e.Network = NewNetworkStack(stage, cfg)
+	return e
+}
+
+// newStack creates the stack <env>-<part> with the env's protection.
+func newStack(stage awscdk.Stage, cfg *envs.Config, part, description string) awscdk.Stack {
+	return awscdk.NewStack(stage, jsii.String(part), &awscdk.StackProps{
+		StackName:             jsii.String(cfg.Name + "-" + part),
+		Description:           jsii.String(fmt.Sprintf("%s (%s): %s", cfg.Name, part, description)),
+		TerminationProtection: jsii.Bool(cfg.Protection.TerminationProtection),
+	})
+}
+
+// removalPolicy is what happens to stateful resources when they leave the
+// stack: kept in envs that retain data, destroyed in dev.
+func removalPolicy(cfg *envs.Config) awscdk.RemovalPolicy {
+	if cfg.Protection.RetainStatefulResources {
+		return awscdk.RemovalPolicy_RETAIN
+	}
+	return awscdk.RemovalPolicy_DESTROY
+}
