@@ -9,6 +9,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -37,18 +38,20 @@ func run() (code int) {
 		}
 	}()
 
-	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags})
-	dir := contextString(app, "envsDir", "envs")
-	cfgs, err := envs.LoadDir(dir)
+	// Config is loaded and validated before the CDK (and its Node process)
+	// starts: bad config costs milliseconds and never reaches CloudFormation.
+	ctx := cliContext()
+	cfgs, err := envs.LoadDir(contextString(ctx, "envsDir", "envs"))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "invalid environment config:\n%s\n", err)
 		return 1
 	}
-	selected, err := selectEnvs(cfgs, contextString(app, "env", ""))
+	selected, err := selectEnvs(cfgs, contextString(ctx, "env", ""))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags})
 	for _, cfg := range selected {
 		stacks.NewEnvironment(app, cfg)
 	}
@@ -56,8 +59,18 @@ func run() (code int) {
 	return 0
 }
 
-func contextString(app awscdk.App, key, def string) string {
-	if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+// cliContext is the context the CDK CLI passes the app (-c key=value and
+// cdk.json), read without starting the CDK.
+func cliContext() map[string]any {
+	ctx := map[string]any{}
+	if raw := os.Getenv("CDK_CONTEXT_JSON"); raw != "" {
+		_ = json.Unmarshal([]byte(raw), &ctx) // malformed context: defaults apply
+	}
+	return ctx
+}
+
+func contextString(ctx map[string]any, key, def string) string {
+	if v, ok := ctx[key].(string); ok && v != "" {
 		return v
 	}
 	return def

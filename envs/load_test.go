@@ -1,0 +1,138 @@
+package envs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestShippedEnvsLoad keeps the committed env files valid, alone and as a set.
+func TestShippedEnvsLoad(t *testing.T) {
+	cfgs, err := LoadDir(".")
+	if err != nil {
+		t.Fatalf("LoadDir(envs) = %v", err)
+	}
+	var names []string
+	for _, c := range cfgs {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, ","); got != "dev,prd,stg" {
+		t.Fatalf("envs = %s, want dev,prd,stg", got)
+	}
+}
+
+// TestInvalidCorpus loads every file of testdata/invalid as if it were
+// dev.yaml and requires each of its "# want:" messages, so that each
+// message a user sees is pinned to a config that produces it.
+func TestInvalidCorpus(t *testing.T) {
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	if len(files) < 20 {
+		t.Fatalf("corpus has %d files, want at least 20", len(files))
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wants []string
+			for _, line := range strings.Split(string(data), "\n") {
+				if w, ok := strings.CutPrefix(line, "# want: "); ok {
+					wants = append(wants, w)
+				}
+			}
+			if len(wants) == 0 {
+				t.Fatalf("%s has no # want: line", f)
+			}
+			_, err = Parse("dev.yaml", data)
+			if err == nil {
+				t.Fatalf("Parse accepted an invalid config; want %q", wants)
+			}
+			for _, w := range wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q; got:\n%s", w, err)
+				}
+			}
+			// Users must never see the YAML library's excerpts or a Go type name.
+			for _, leak := range []string{"envs.Config", "reflect", "goroutine", "\x1b["} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("error leaks %q:\n%s", leak, err)
+				}
+			}
+		})
+	}
+}
+
+// TestValidateSet covers what only the set of envs can show.
+func TestValidateSet(t *testing.T) {
+	load := func(t *testing.T, name string, edit func(string) string) *Config {
+		t.Helper()
+		data, err := os.ReadFile(name + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Parse(name+".yaml", []byte(edit(string(data))))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return cfg
+	}
+	same := func(s string) string { return s }
+	for _, tc := range []struct {
+		name string
+		prd  func(string) string
+		want []string
+	}{
+		{"shipped envs are a valid set", same, nil},
+		{"shared account", func(s string) string { return strings.Replace(s, `"430987654321"`, `"210987654321"`, 1) },
+			[]string{`prd.yaml:4: account: 210987654321 is also dev's account (dev.yaml): each env has its own AWS account`}},
+		{"overlapping VPCs", func(s string) string { return strings.Replace(s, "10.130.0.0/16", "10.110.0.0/17", 1) },
+			[]string{"prd.yaml:15: network.vpcCidr: 10.110.0.0/17 overlaps dev's VPC 10.110.0.0/16 (dev.yaml)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfgs := []*Config{load(t, "dev", same), load(t, "stg", same), load(t, "prd", tc.prd)}
+			errs := ValidateSet(cfgs)
+			if len(tc.want) == 0 {
+				if len(errs) > 0 {
+					t.Fatalf("ValidateSet = %v, want no error", errs.Err())
+				}
+				return
+			}
+			if len(errs) == 0 {
+				t.Fatalf("ValidateSet accepted the set; want %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errs.Err().Error(), w) {
+					t.Errorf("missing %q in:\n%s", w, errs.Err())
+				}
+			}
+		})
+	}
+	t.Run("VPC overlapping another env's on-prem range", func(t *testing.T) {
+		dev := load(t, "dev", func(s string) string { return strings.Replace(s, "- 172.20.0.0/16", "- 10.130.128.0/20", 1) })
+		errs := ValidateSet([]*Config{dev, load(t, "prd", same)})
+		if !strings.Contains(errs.Err().Error(), "prd.yaml:15: network.vpcCidr: 10.130.0.0/16 overlaps on-prem range 10.130.128.0/20 (dev.yaml network.onPremCidrs[1])") {
+			t.Fatalf("got %v", errs.Err())
+		}
+	})
+}
+
+// FuzzParse: no input may panic the loader; an accepted config is valid.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/invalid/*.yaml")
+	seeds = append(seeds, "dev.yaml", "stg.yaml", "prd.yaml")
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("name: [\n"))
+	f.Add([]byte("&a [*a]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("dev.yaml", data)
+		if err == nil && len(Validate(cfg)) > 0 {
+			t.Fatalf("Parse accepted a config that Validate rejects")
+		}
+	})
+}
