@@ -24,7 +24,7 @@ ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deps synth ls test unit cli-synth snapshot bench schema fuzz clean
+.PHONY: deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -70,6 +70,13 @@ fuzz: deps
 
 bench: deps
 	go run ./bin/bench
+
+# The benchmark's baseline: an empty app through the same CLI and settings.
+synth-empty: deps
+	rm -rf cdk.out.empty
+	go build -o .build/emptyapp ./bin/emptyapp
+	$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
+	rm -rf cdk.out.empty
 
 clean:
 	rm -rf cdk.out .build
