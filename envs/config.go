@@ -23,6 +23,8 @@ type Config struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// Network is the VPC and its private link to on-premises.
 	Network Network `json:"network"`
+	// Clusters are the env's EKS clusters, each in its own stack.
+	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
 
 	// file is the path the config was loaded from; every error names it.
 	file string

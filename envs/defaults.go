@@ -3,6 +3,7 @@ package envs
 // Defaults applied to fields a config leaves unset.
 const (
 	DefaultFlowLogRetentionDays = 365
+	DefaultNodeDiskSizeGiB      = 50
 )
 
 // SetDefaults fills the fields a config may leave out. It runs before
@@ -10,5 +11,19 @@ const (
 func SetDefaults(c *Config) {
 	if c.Network.FlowLogRetentionDays == 0 {
 		c.Network.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	}
+	for i := range c.Clusters {
+		for j := range c.Clusters[i].NodeGroups {
+			g := &c.Clusters[i].NodeGroups[j]
+			if g.State == "" {
+				g.State = NodeGroupActive
+			}
+			if g.CapacityType == "" {
+				g.CapacityType = OnDemand
+			}
+			if g.DiskSizeGiB == 0 {
+				g.DiskSizeGiB = DefaultNodeDiskSizeGiB
+			}
+		}
 	}
 }

@@ -35,6 +35,7 @@ func Validate(c *Config) ErrorList {
 	var errs ErrorList
 	validateIdentity(c, &errs)
 	validateNetwork(c, NewPath("network"), &errs)
+	validateClusters(c, &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {

@@ -1,0 +1,138 @@
+package envs
+
+// Cluster is one EKS cluster of the environment, in its own stack
+// <env>-cluster-<name>. A second cluster at a newer version is how a whole
+// cluster is upgraded or canaried: Route 53 weights move traffic between them.
+type Cluster struct {
+	// Name is the cluster's short name, e.g. blue or green.
+	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
+	// Version is the control plane's Kubernetes minor version, e.g. "1.33".
+	// It moves one minor at a time: EKS cannot skip a minor.
+	Version string `json:"version"`
+	// Endpoint is who may reach the Kubernetes API.
+	Endpoint Endpoint `json:"endpoint,omitempty"`
+	// Access lists the IAM roles that get Kubernetes access through EKS
+	// access entries.
+	Access Access `json:"access"`
+	// Addons overrides the pinned version of a managed add-on (vpc-cni,
+	// coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver).
+	// @default the versions pinned for the cluster's Kubernetes version
+	Addons map[string]string `json:"addons,omitempty"`
+	// NodeGroups are the cluster's versioned managed node groups.
+	NodeGroups []NodeGroup `json:"nodeGroups" jsonschema:"minItems=1"`
+}
+
+// Endpoint is the reach of the Kubernetes API endpoint.
+type Endpoint struct {
+	// PublicAccessCidrs opens the public endpoint to these ranges only. Empty
+	// keeps the endpoint private: reachable from the VPC and, over Direct
+	// Connect, from on-prem.
+	PublicAccessCidrs []string `json:"publicAccessCidrs,omitempty"`
+}
+
+// Access is who administers and who reads the cluster.
+type Access struct {
+	// AdminRoleArns get cluster-admin (AmazonEKSClusterAdminPolicy).
+	AdminRoleArns []string `json:"adminRoleArns" jsonschema:"minItems=1"`
+	// ReadOnlyRoleArns get view access (AmazonEKSViewPolicy).
+	ReadOnlyRoleArns []string `json:"readOnlyRoleArns,omitempty"`
+}
+
+// NodeGroupState is where a node group is in its life.
+type NodeGroupState string
+
+const (
+	// NodeGroupActive takes new pods.
+	NodeGroupActive NodeGroupState = "active"
+	// NodeGroupDraining keeps running its pods but takes no new ones (a
+	// NoSchedule taint): the next rollout moves pods to the active group.
+	NodeGroupDraining NodeGroupState = "draining"
+)
+
+// AmiType is the EKS-optimized AMI family of a node group. AL2 is absent:
+// EKS no longer publishes it for current Kubernetes versions.
+type AmiType string
+
+// AmiTypes are the supported AMI types with the CPU architecture each runs.
+var AmiTypes = map[AmiType]Arch{
+	"AL2023_x86_64_STANDARD": ArchX86,
+	"AL2023_ARM_64_STANDARD": ArchARM,
+	"BOTTLEROCKET_x86_64":    ArchX86,
+	"BOTTLEROCKET_ARM_64":    ArchARM,
+}
+
+// Arch is a CPU architecture.
+type Arch string
+
+// The CPU architectures of node AMIs.
+const (
+	ArchX86 Arch = "x86_64"
+	ArchARM Arch = "arm64"
+)
+
+// CapacityType is how node group instances are bought.
+type CapacityType string
+
+// The capacity types EKS managed node groups offer.
+const (
+	OnDemand CapacityType = "ON_DEMAND"
+	Spot     CapacityType = "SPOT"
+)
+
+// TaintEffect is a Kubernetes taint effect, spelt as EKS takes it.
+type TaintEffect string
+
+// The taint effects EKS managed node groups accept.
+var TaintEffects = []TaintEffect{"NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"}
+
+// NodeGroup is one versioned managed node group. A group is identified by
+// its pool and Kubernetes version: upgrading means adding a group with the
+// new version, draining the old one, then removing it from the config.
+type NodeGroup struct {
+	// Pool is the workload pool the group serves, e.g. general or batch;
+	// Deployments select it with node affinity on platform.ecplatform.io/pool.
+	Pool string `json:"pool" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
+	// Version is the nodes' Kubernetes minor version: at most the control
+	// plane's, at most 3 minors older.
+	Version string `json:"version"`
+	// State is active (takes pods) or draining (taints its nodes NoSchedule).
+	// @default active
+	State NodeGroupState `json:"state,omitempty" jsonschema:"enum=active,enum=draining"`
+	// AmiType is the node AMI family and architecture.
+	AmiType AmiType `json:"amiType" jsonschema:"enum=AL2023_x86_64_STANDARD,enum=AL2023_ARM_64_STANDARD,enum=BOTTLEROCKET_x86_64,enum=BOTTLEROCKET_ARM_64"`
+	// InstanceTypes the group may launch, all of the AMI's architecture.
+	InstanceTypes []string `json:"instanceTypes" jsonschema:"minItems=1"`
+	// CapacityType is ON_DEMAND or SPOT. @default ON_DEMAND
+	CapacityType CapacityType `json:"capacityType,omitempty" jsonschema:"enum=ON_DEMAND,enum=SPOT"`
+	// MinSize, DesiredSize and MaxSize bound the group's node count.
+	MinSize     int `json:"minSize" jsonschema:"minimum=0"`
+	DesiredSize int `json:"desiredSize" jsonschema:"minimum=0"`
+	MaxSize     int `json:"maxSize" jsonschema:"minimum=1"`
+	// DiskSizeGiB is the encrypted gp3 root volume's size. @default 50
+	DiskSizeGiB int `json:"diskSizeGiB,omitempty" jsonschema:"minimum=20"`
+	// Labels are extra Kubernetes node labels; the platform.ecplatform.io/
+	// prefix is reserved for the labels the platform sets.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Taints are extra Kubernetes taints.
+	Taints []Taint `json:"taints,omitempty"`
+}
+
+// Taint is a Kubernetes node taint.
+type Taint struct {
+	Key    string      `json:"key"`
+	Value  string      `json:"value,omitempty"`
+	Effect TaintEffect `json:"effect" jsonschema:"enum=NO_SCHEDULE,enum=PREFER_NO_SCHEDULE,enum=NO_EXECUTE"`
+}
+
+// ID is the node group's identity within its cluster, e.g. general-1-33.
+func (g NodeGroup) ID() string { return g.Pool + "-" + dashed(g.Version) }
+
+func dashed(version string) string {
+	out := []byte(version)
+	for i, c := range out {
+		if c == '.' {
+			out[i] = '-'
+		}
+	}
+	return string(out)
+}
