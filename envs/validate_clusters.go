@@ -244,4 +244,3 @@ func kubernetesMinor(v string) (int, bool) {
 	fmt.Sscanf(m[1], "%d", &n)
 	return n, true
 }
-
