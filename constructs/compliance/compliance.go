@@ -9,6 +9,7 @@ package compliance
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -25,7 +26,8 @@ func Apply(scope constructs.IConstruct) {
 
 // Suppression exempts one construct from one rule. Reason is required and
 // says why the rule does not apply; AppliesTo narrows an IAM finding to the
-// exact actions or resources it is about (e.g. "Resource::*").
+// exact actions or resources it is about (e.g. "Resource::*"); an entry
+// written "regex:/.../" matches findings by regular expression.
 type Suppression struct {
 	Rule      string
 	Reason    string
@@ -46,7 +48,11 @@ func Suppress(construct constructs.IConstruct, suppressions ...Suppression) {
 		if len(s.AppliesTo) > 0 {
 			applies := make([]interface{}, len(s.AppliesTo))
 			for i, a := range s.AppliesTo {
-				applies[i] = a
+				if re, ok := strings.CutPrefix(a, "regex:"); ok {
+					applies[i] = map[string]any{"regex": re}
+				} else {
+					applies[i] = a
+				}
 			}
 			ns.AppliesTo = &applies
 		}

@@ -1,0 +1,213 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+var roleArn = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/.+$`)
+
+// ClusterProps configures a Cluster.
+type ClusterProps struct {
+	// Vpc holds the cluster; the control plane's ENIs, the nodes and the
+	// kubectl provider go in its private subnets. Required.
+	Vpc awsec2.IVpc
+	// Version is the Kubernetes minor, a key of the version table. Required.
+	Version string
+	// PublicAccessCidrs opens the public API endpoint to these ranges only.
+	// @default - the endpoint is private (VPC and, through it, on-prem)
+	PublicAccessCidrs []string
+	// AdminRoleArns get AmazonEKSClusterAdminPolicy through access entries.
+	// Required: a cluster nobody can administer cannot be repaired.
+	AdminRoleArns []string
+	// ReadOnlyRoleArns get AmazonEKSViewPolicy.
+	ReadOnlyRoleArns []string
+	// AddonVersions overrides the table's pinned add-on versions by name.
+	AddonVersions map[string]string
+	// KubectlLayer holds kubectl and helm for the kubectl provider, which
+	// applies the Load Balancer Controller and any manifest. Required.
+	KubectlLayer awslambda.ILayerVersion
+	// RemovalPolicy applies to the cluster and its secrets key.
+	// @default awscdk.RemovalPolicy_RETAIN
+	RemovalPolicy awscdk.RemovalPolicy
+}
+
+// Validate reports every problem with the props.
+func (p ClusterProps) Validate() error {
+	var errs []error
+	if p.Vpc == nil {
+		errs = append(errs, errors.New("vpc: required"))
+	}
+	if _, ok := LookupVersion(p.Version); !ok {
+		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", SupportedVersions(), p.Version))
+	}
+	for i, c := range p.PublicAccessCidrs {
+		if pr, err := netip.ParsePrefix(c); err != nil || pr.Bits() == 0 {
+			errs = append(errs, fmt.Errorf("publicAccessCidrs[%d]: must be a CIDR narrower than 0.0.0.0/0, got %q", i, c))
+		}
+	}
+	if len(p.AdminRoleArns) == 0 {
+		errs = append(errs, errors.New("adminRoleArns: at least one role must administer the cluster"))
+	}
+	for i, a := range append(slices.Clone(p.AdminRoleArns), p.ReadOnlyRoleArns...) {
+		if !roleArn.MatchString(a) {
+			errs = append(errs, fmt.Errorf("role ARN %d: must be an IAM role ARN, got %q", i, a))
+		}
+	}
+	for name := range p.AddonVersions {
+		if !slices.Contains(Addons, name) {
+			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, Addons))
+		}
+	}
+	if p.KubectlLayer == nil {
+		errs = append(errs, errors.New("kubectlLayer: required"))
+	}
+	return errors.Join(errs...)
+}
+
+// Cluster is an EKS cluster (native AWS::EKS::Cluster) run the way a
+// platform team can upgrade for years: no Auto Mode and no default capacity
+// (capacity is versioned node groups only), a private API endpoint unless
+// ranges are listed, secrets encrypted with a rotating customer key, all
+// five control-plane log types, access entries instead of aws-auth, pinned
+// managed add-ons, and the AWS Load Balancer Controller with its IAM
+// through EKS Pod Identity.
+type Cluster struct {
+	constructs.Construct
+	Cluster awseksv2.Cluster
+	// SecretsKey encrypts Kubernetes secrets.
+	SecretsKey awskms.Key
+	// Version is the version table entry the cluster runs.
+	Version Version
+	// Addons by add-on name.
+	Addons map[string]awseksv2.Addon
+	// LoadBalancerController binds ALB target groups to pods; anything that
+	// creates a TargetGroupBinding depends on it.
+	LoadBalancerController *LoadBalancerController
+}
+
+// LogTypes are the control-plane log types every cluster sends to CloudWatch
+// Logs: the audit trail of who did what through the Kubernetes API.
+var LogTypes = []awseksv2.ClusterLoggingTypes{
+	awseksv2.ClusterLoggingTypes_API, awseksv2.ClusterLoggingTypes_AUDIT, awseksv2.ClusterLoggingTypes_AUTHENTICATOR,
+	awseksv2.ClusterLoggingTypes_CONTROLLER_MANAGER, awseksv2.ClusterLoggingTypes_SCHEDULER,
+}
+
+// NewCluster provisions the cluster; it panics on invalid props.
+func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Cluster {
+	if props.RemovalPolicy == "" {
+		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	if err := props.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
+	self := constructs.NewConstruct(scope, &id)
+	c := &Cluster{Construct: self, Version: mustVersion(props.Version), Addons: map[string]awseksv2.Addon{}}
+
+	c.SecretsKey = awskms.NewKey(self, jsii.String("SecretsKey"), &awskms.KeyProps{
+		Description:       jsii.String(fmt.Sprintf("Encrypts the Kubernetes secrets of %s", *self.Node().Path())),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     props.RemovalPolicy,
+	})
+	endpoint := awseksv2.EndpointAccess_PRIVATE()
+	if len(props.PublicAccessCidrs) > 0 {
+		endpoint = awseksv2.EndpointAccess_PUBLIC_AND_PRIVATE().OnlyFrom(*jsii.Strings(props.PublicAccessCidrs...)...)
+	}
+	private := &[]*awsec2.SubnetSelection{{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}}
+	c.Cluster = awseksv2.NewCluster(self, jsii.String("Resource"), &awseksv2.ClusterProps{
+		Version:              c.Version.Kubernetes,
+		Vpc:                  props.Vpc,
+		VpcSubnets:           private,
+		EndpointAccess:       endpoint,
+		SecretsEncryptionKey: c.SecretsKey,
+		ClusterLogging:       &LogTypes,
+		// Managed node groups only: no Auto Mode, no unversioned default group.
+		DefaultCapacityType: awseksv2.DefaultCapacityType_NODEGROUP,
+		DefaultCapacity:     jsii.Number(0),
+		// The deploy role does not keep cluster-admin: access is the
+		// entries below, reviewed in config.
+		BootstrapClusterCreatorAdminPermissions: jsii.Bool(false),
+		KubectlProviderOptions: &awseksv2.KubectlProviderOptions{
+			KubectlLayer:   props.KubectlLayer,
+			PrivateSubnets: props.Vpc.SelectSubnets(&awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}).Subnets,
+		},
+		RemovalPolicy: props.RemovalPolicy,
+	})
+	c.grantAccess(props)
+	c.addAddons(props)
+	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
+		Cluster:   c.Cluster,
+		DependsOn: []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+	})
+	suppressCluster(c)
+	return c
+}
+
+func (c *Cluster) grantAccess(props ClusterProps) {
+	grant := func(prefix string, arns []string, policy string) {
+		for i, arn := range arns {
+			c.Cluster.GrantAccess(jsii.String(fmt.Sprintf("%s%d", prefix, i)), jsii.String(arn), &[]awseksv2.IAccessPolicy{
+				awseksv2.AccessPolicy_FromAccessPolicyName(jsii.String(policy), &awseksv2.AccessPolicyNameOptions{
+					AccessScopeType: awseksv2.AccessScopeType_CLUSTER,
+				}),
+			}, nil)
+		}
+	}
+	grant("Admin", props.AdminRoleArns, "AmazonEKSClusterAdminPolicy")
+	grant("ReadOnly", props.ReadOnlyRoleArns, "AmazonEKSViewPolicy")
+}
+
+// addAddons installs the managed add-ons at their pinned versions. The EBS
+// CSI driver gets its IAM role through Pod Identity, on the add-on itself.
+func (c *Cluster) addAddons(props ClusterProps) {
+	for _, name := range Addons {
+		version := c.Version.Addons[name]
+		if v, ok := props.AddonVersions[name]; ok {
+			version = v
+		}
+		if name == AddonPodIdentityAgent {
+			// The cluster creates this add-on itself for Pod Identity service
+			// accounts; pin the one it has rather than adding a duplicate.
+			agent := c.Cluster.EksPodIdentityAgent().(awseksv2.Addon)
+			agent.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("AddonVersion"), version)
+			c.Addons[name] = agent
+			continue
+		}
+		c.Addons[name] = awseksv2.NewAddon(c.Construct, jsii.String("Addon-"+name), &awseksv2.AddonProps{
+			Cluster:      c.Cluster,
+			AddonName:    jsii.String(name),
+			AddonVersion: jsii.String(version),
+		})
+	}
+	ebsRole := awsiam.NewRole(c.Construct, jsii.String("EbsCsiDriverRole"), &awsiam.RoleProps{
+		Description: jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
+		AssumedBy:   podIdentityPrincipal(),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{
+			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy")),
+		},
+	})
+	ebs := c.Addons[AddonEbsCsiDriver].Node().DefaultChild().(awscdk.CfnResource)
+	ebs.AddPropertyOverride(jsii.String("PodIdentityAssociations"), []any{
+		map[string]any{"ServiceAccount": "ebs-csi-controller-sa", "RoleArn": ebsRole.RoleArn()},
+	})
+	// Pod Identity associations need the agent running first.
+	c.Addons[AddonEbsCsiDriver].Node().AddDependency(c.Addons[AddonPodIdentityAgent])
+}
+
+// podIdentityPrincipal is the EKS Pod Identity service, which needs both
+// sts:AssumeRole and sts:TagSession.
+func podIdentityPrincipal() awsiam.IPrincipal {
+	return awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags()
+}

@@ -1,0 +1,98 @@
+package cluster
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/constructtest"
+)
+
+func TestClusterTemplate(t *testing.T) {
+	stack, _ := newClusterStack(t, "1.34", groupSpec{pool: "general", version: "1.34"})
+	tmpl := constructtest.Template(t, stack)
+	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
+	t.Run("control plane", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{
+			"Version": "1.34",
+			"ResourcesVpcConfig": assertions.Match_ObjectLike(&map[string]any{
+				"EndpointPrivateAccess": true, "EndpointPublicAccess": false,
+			}),
+			"EncryptionConfig": []any{map[string]any{"Provider": map[string]any{"KeyArn": assertions.Match_AnyValue()}, "Resources": []any{"secrets"}}},
+			"Logging": map[string]any{"ClusterLogging": map[string]any{"EnabledTypes": []any{
+				map[string]any{"Type": "api"}, map[string]any{"Type": "audit"}, map[string]any{"Type": "authenticator"},
+				map[string]any{"Type": "controllerManager"}, map[string]any{"Type": "scheduler"},
+			}}},
+			"AccessConfig": map[string]any{"AuthenticationMode": "API", "BootstrapClusterCreatorAdminPermissions": false},
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{"EnableKeyRotation": true, "Description": assertions.Match_StringLikeRegexp(jsii.String("Kubernetes secrets"))})
+		// No Auto Mode: capacity is versioned node groups only.
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{"ComputeConfig": map[string]any{"Enabled": false}})
+		tmpl.ResourceCountIs(jsii.String("AWS::AutoScaling::AutoScalingGroup"), jsii.Number(0))
+	})
+	t.Run("access entries", func(t *testing.T) {
+		for role, policy := range map[string]string{"platform-admin": "AmazonEKSClusterAdminPolicy", "sre-readonly": "AmazonEKSViewPolicy"} {
+			tmpl.HasResourceProperties(jsii.String("AWS::EKS::AccessEntry"), map[string]any{
+				"PrincipalArn": "arn:aws:iam::111111111111:role/" + role,
+				"AccessPolicies": []any{map[string]any{
+					"AccessScope": map[string]any{"Type": "cluster"},
+					"PolicyArn": map[string]any{"Fn::Join": []any{"", []any{
+						"arn:", map[string]any{"Ref": "AWS::Partition"}, ":eks::aws:cluster-access-policy/" + policy,
+					}}},
+				}},
+			})
+		}
+	})
+	t.Run("pinned add-ons", func(t *testing.T) {
+		v, _ := LookupVersion("1.34")
+		for _, name := range Addons {
+			tmpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{"AddonName": name, "AddonVersion": v.Addons[name]})
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{
+			"AddonName":               "aws-ebs-csi-driver",
+			"PodIdentityAssociations": []any{map[string]any{"ServiceAccount": "ebs-csi-controller-sa", "RoleArn": assertions.Match_AnyValue()}},
+		})
+	})
+	t.Run("load balancer controller through pod identity", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::PodIdentityAssociation"), map[string]any{
+			"Namespace": "kube-system", "ServiceAccount": "aws-load-balancer-controller",
+		})
+		tmpl.HasResourceProperties(jsii.String("Custom::AWSCDK-EKS-HelmChart"), map[string]any{
+			"Chart": "aws-load-balancer-controller", "Version": LoadBalancerControllerChartVersion, "Namespace": "kube-system",
+		})
+	})
+	t.Run("node group", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Nodegroup"), map[string]any{
+			"Version": "1.34",
+			"AmiType": "AL2023_x86_64_STANDARD",
+			"Labels": map[string]any{
+				LabelPool: "general", LabelNodeGroup: "general-1-34", LabelKubeVersion: "1.34",
+			},
+			"NodegroupName": assertions.Match_Absent(),
+			"LaunchTemplate": assertions.Match_ObjectLike(&map[string]any{"Id": assertions.Match_AnyValue()}),
+		})
+		for _, ng := range propertiesOf(tmpl, "AWS::EKS::Nodegroup") {
+			if n := len(ng["Subnets"].([]any)); n != 3 {
+				t.Errorf("node group in %d subnets, want the 3 private subnets", n)
+			}
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::EC2::LaunchTemplate"), map[string]any{
+			"LaunchTemplateData": assertions.Match_ObjectLike(&map[string]any{
+				"MetadataOptions": map[string]any{"HttpTokens": "required", "HttpPutResponseHopLimit": 1},
+				"BlockDeviceMappings": []any{map[string]any{"DeviceName": "/dev/xvda", "Ebs": map[string]any{
+					"Encrypted": true, "VolumeType": "gp3", "VolumeSize": 50, "DeleteOnTermination": true,
+				}}},
+			}),
+		})
+	})
+}
+
+// propertiesOf returns the Properties of every resource of type typ.
+func propertiesOf(tmpl assertions.Template, typ string) []map[string]any {
+	var out []map[string]any
+	for _, r := range *tmpl.FindResources(jsii.String(typ), nil) {
+		out = append(out, (*r)["Properties"].(map[string]any))
+	}
+	return out
+}

@@ -1,0 +1,229 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Labels every node carries, so that a Deployment's node affinity can pick
+// a pool, a group or a Kubernetes version.
+const (
+	LabelPool        = "platform.ecplatform.io/pool"
+	LabelNodeGroup   = "platform.ecplatform.io/node-group"
+	LabelKubeVersion = "platform.ecplatform.io/kubernetes-version"
+	// TaintDraining marks the nodes of a draining group NoSchedule.
+	TaintDraining = "platform.ecplatform.io/draining"
+)
+
+var poolName = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+
+// AmiType is an EKS-optimized AMI family the platform runs. AL2 is absent:
+// EKS no longer publishes it for current Kubernetes versions.
+type AmiType struct {
+	// Name is the AMI type as CloudFormation and config spell it.
+	Name string
+	Type awseksv2.NodegroupAmiType
+	// Arch is the CPU architecture: x86_64 or arm64.
+	Arch string
+	// DataDevice holds container images and ephemeral storage: the volume
+	// the launch template encrypts and sizes.
+	DataDevice string
+}
+
+// AmiTypes is the one table of supported AMI types.
+var AmiTypes = []AmiType{
+	{"AL2023_x86_64_STANDARD", awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD, "x86_64", "/dev/xvda"},
+	{"AL2023_ARM_64_STANDARD", awseksv2.NodegroupAmiType_AL2023_ARM_64_STANDARD, "arm64", "/dev/xvda"},
+	{"BOTTLEROCKET_x86_64", awseksv2.NodegroupAmiType_BOTTLEROCKET_X86_64, "x86_64", "/dev/xvdb"},
+	{"BOTTLEROCKET_ARM_64", awseksv2.NodegroupAmiType_BOTTLEROCKET_ARM_64, "arm64", "/dev/xvdb"},
+}
+
+// LookupAmiType finds a supported AMI type by its CloudFormation name.
+func LookupAmiType(name string) (AmiType, bool) {
+	for _, a := range AmiTypes {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return AmiType{}, false
+}
+
+func amiOf(t awseksv2.NodegroupAmiType) (AmiType, bool) {
+	for _, a := range AmiTypes {
+		if a.Type == t {
+			return a, true
+		}
+	}
+	return AmiType{}, false
+}
+
+// VersionedNodeGroupProps configures a VersionedNodeGroup.
+type VersionedNodeGroupProps struct {
+	// Cluster runs the group. Required.
+	Cluster awseksv2.ICluster
+	// Pool is the workload pool, e.g. general. Required.
+	Pool string
+	// Version is the nodes' Kubernetes minor, e.g. "1.34". Required.
+	Version string
+	// AmiType is the EKS-optimized AMI family. Required: the L2's default
+	// (AL2) is no longer published for current versions.
+	AmiType awseksv2.NodegroupAmiType
+	// InstanceTypes the group launches. Required.
+	InstanceTypes []string
+	// CapacityType is on-demand or spot. @default awseksv2.CapacityType_ON_DEMAND
+	CapacityType awseksv2.CapacityType
+	// MinSize, DesiredSize, MaxSize bound the node count. @default 2, MinSize, MinSize
+	MinSize, DesiredSize, MaxSize int
+	// DiskSizeGiB is the encrypted gp3 data volume. @default 50
+	DiskSizeGiB int
+	// Labels and Taints are the workload's own; the platform adds its labels.
+	Labels map[string]string
+	Taints []*awseksv2.TaintSpec
+	// Draining taints every node NoSchedule: running pods stay, new pods go
+	// to the pool's active group. Taints update in place: no node is replaced.
+	Draining bool
+}
+
+// Validate reports every problem with the props.
+func (p VersionedNodeGroupProps) Validate() error {
+	var errs []error
+	if p.Cluster == nil {
+		errs = append(errs, errors.New("cluster: required"))
+	}
+	if !poolName.MatchString(p.Pool) {
+		errs = append(errs, fmt.Errorf("pool: must be 1-16 lowercase letters or digits, got %q", p.Pool))
+	}
+	if _, ok := LookupVersion(p.Version); !ok {
+		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", SupportedVersions(), p.Version))
+	}
+	if _, ok := amiOf(p.AmiType); !ok {
+		errs = append(errs, fmt.Errorf("amiType: must be an AL2023 or Bottlerocket AMI type, got %q", p.AmiType))
+	}
+	if len(p.InstanceTypes) == 0 {
+		errs = append(errs, errors.New("instanceTypes: at least one"))
+	}
+	if p.MaxSize < p.MinSize {
+		errs = append(errs, fmt.Errorf("maxSize: must be >= minSize (%d), got %d", p.MinSize, p.MaxSize))
+	}
+	if p.DesiredSize < p.MinSize || p.DesiredSize > p.MaxSize {
+		errs = append(errs, fmt.Errorf("desiredSize: must be between minSize (%d) and maxSize (%d), got %d", p.MinSize, p.MaxSize, p.DesiredSize))
+	}
+	for k := range p.Labels {
+		if strings.HasPrefix(k, "platform.ecplatform.io/") {
+			errs = append(errs, fmt.Errorf("labels: %q uses the platform's reserved prefix", k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NodeGroupID is a group's identity in its cluster: its pool and version,
+// e.g. general-1-34. It is the group's construct id and node-group label, so
+// a new version is a new group beside the old one, never an in-place edit.
+func NodeGroupID(pool, version string) string {
+	return pool + "-" + strings.ReplaceAll(version, ".", "-")
+}
+
+// VersionedNodeGroup is an EKS managed node group pinned to a Kubernetes
+// version (set on the node group, so EKS runs that version's optimized AMI),
+// in the private subnets of all three AZs, launched from a template that
+// requires IMDSv2 (hop limit 1: pods get AWS credentials from Pod Identity,
+// never from the node) and encrypts its gp3 volume.
+type VersionedNodeGroup struct {
+	constructs.Construct
+	Nodegroup      awseksv2.Nodegroup
+	LaunchTemplate awsec2.LaunchTemplate
+	// ID is NodeGroupID(pool, version).
+	ID string
+}
+
+// NewVersionedNodeGroup provisions the group; it panics on invalid props.
+// Its physical name is left to CloudFormation, so that a replacement can
+// never fail with "already exists" (aws-cdk #26931).
+func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNodeGroupProps) *VersionedNodeGroup {
+	if p.CapacityType == "" {
+		p.CapacityType = awseksv2.CapacityType_ON_DEMAND
+	}
+	if p.MinSize == 0 && p.MaxSize == 0 {
+		p.MinSize = 2
+	}
+	if p.MaxSize == 0 {
+		p.MaxSize = p.MinSize
+	}
+	if p.DesiredSize == 0 {
+		p.DesiredSize = p.MinSize
+	}
+	if p.DiskSizeGiB == 0 {
+		p.DiskSizeGiB = 50
+	}
+	if err := p.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
+	ami, _ := amiOf(p.AmiType)
+	self := constructs.NewConstruct(scope, &id)
+	g := &VersionedNodeGroup{Construct: self, ID: NodeGroupID(p.Pool, p.Version)}
+
+	g.LaunchTemplate = awsec2.NewLaunchTemplate(self, jsii.String("LaunchTemplate"), &awsec2.LaunchTemplateProps{
+		RequireImdsv2:           jsii.Bool(true),
+		HttpPutResponseHopLimit: jsii.Number(1),
+		BlockDevices: &[]*awsec2.BlockDevice{{
+			DeviceName: jsii.String(ami.DataDevice),
+			Volume: awsec2.BlockDeviceVolume_Ebs(jsii.Number(p.DiskSizeGiB), &awsec2.EbsDeviceOptions{
+				VolumeType:          awsec2.EbsDeviceVolumeType_GP3,
+				Encrypted:           jsii.Bool(true),
+				DeleteOnTermination: jsii.Bool(true),
+			}),
+		}},
+	})
+	labels := map[string]*string{
+		LabelPool:        jsii.String(p.Pool),
+		LabelNodeGroup:   jsii.String(g.ID),
+		LabelKubeVersion: jsii.String(p.Version),
+	}
+	for k, v := range p.Labels {
+		labels[k] = jsii.String(v)
+	}
+	taints := append([]*awseksv2.TaintSpec{}, p.Taints...)
+	if p.Draining {
+		taints = append(taints, &awseksv2.TaintSpec{Key: jsii.String(TaintDraining), Value: jsii.String("true"), Effect: awseksv2.TaintEffect_NO_SCHEDULE})
+	}
+	instanceTypes := make([]awsec2.InstanceType, len(p.InstanceTypes))
+	for i, it := range p.InstanceTypes {
+		instanceTypes[i] = awsec2.NewInstanceType(jsii.String(it))
+	}
+	g.Nodegroup = awseksv2.NewNodegroup(self, jsii.String("Resource"), &awseksv2.NodegroupProps{
+		Cluster:       p.Cluster,
+		AmiType:       p.AmiType,
+		InstanceTypes: &instanceTypes,
+		CapacityType:  p.CapacityType,
+		MinSize:       jsii.Number(p.MinSize),
+		DesiredSize:   jsii.Number(p.DesiredSize),
+		MaxSize:       jsii.Number(p.MaxSize),
+		Labels:        &labels,
+		Taints:        &taints,
+		Subnets:       &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS},
+		LaunchTemplateSpec: &awseksv2.LaunchTemplateSpec{
+			Id:      g.LaunchTemplate.LaunchTemplateId(),
+			Version: g.LaunchTemplate.LatestVersionNumber(),
+		},
+		// A third of the nodes at a time during AMI or template rollouts.
+		MaxUnavailablePercentage: jsii.Number(33),
+		EnableNodeAutoRepair:     jsii.Bool(true),
+	})
+	g.Nodegroup.Node().DefaultChild().(awseksv2.CfnNodegroup).SetVersion(jsii.String(p.Version))
+	suppressNodeGroup(g)
+	return g
+}
+
+// AddNodeGroup adds a versioned node group to the cluster under the id
+// NodeGroup-<pool>-<version>.
+func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
+	p.Cluster = c.Cluster
+	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
+}

@@ -1,0 +1,38 @@
+package cluster
+
+import "github.com/ecplatform/eks-platform/constructs/compliance"
+
+// suppressCluster holds every compliance exemption of a Cluster. Most are
+// about the kubectl provider and the custom-resource framework CDK ships to
+// apply Kubernetes manifests: AWS-authored Lambda handlers whose runtime,
+// roles and concurrency we do not control.
+func suppressCluster(c *Cluster) {
+	compliance.Suppress(c.Construct,
+		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "AWS managed policies on the EKS cluster role, the kubectl handler (Lambda basic and VPC access) and the EBS CSI driver role are the ones AWS documents for these roles and track new API needs.",
+			AppliesTo: []string{
+				"regex:/^Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS.*$/",
+				"regex:/^Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambda.*$/",
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+				`regex:/^Policy::\{"Fn::If":.*AmazonElasticContainerRegistryPublicReadOnly.*$/`,
+			}},
+		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "The Load Balancer Controller's documented policy creates and tags load balancers, target groups and security groups whose ids are not known in advance; the CDK provider framework invokes its own handler versions.",
+			AppliesTo: []string{"Resource::*", "regex:/^Action::.*$/", "regex:/^Resource::<.*\\.Arn>:\\*$/", "regex:/^Resource::arn:.*\\*.*$/"}},
+		compliance.Suppression{Rule: "AwsSolutions-L1", Reason: "The kubectl provider and provider framework handlers are built and versioned by aws-cdk-lib; their runtime moves with the pinned aws-cdk-lib."},
+		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "Inline policies here are the least-privilege grants CDK generates for one role each (kubectl provider, load balancer controller); a managed policy could be attached to roles that must not have them."},
+		compliance.Suppression{Rule: "PCI.DSS.321-LambdaInsideVPC", Reason: "Only the custom-resource framework's orchestration handlers run outside the VPC; they call the CloudFormation and Lambda APIs only. The kubectl handler that reaches the private API endpoint runs in the private subnets."},
+		compliance.Suppression{Rule: "PCI.DSS.321-LambdaFunctionPublicAccessProhibited", Reason: "The provider framework grants CloudFormation alone the right to invoke its handlers."},
+	)
+}
+
+// suppressNodeGroup holds every compliance exemption of a node group.
+func suppressNodeGroup(g *VersionedNodeGroup) {
+	compliance.Suppress(g.Construct,
+		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "EKS documents these AWS managed policies for node roles (worker node, CNI, ECR read-only); AWS updates them with new EKS requirements.",
+			AppliesTo: []string{
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy",
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+			}},
+	)
+}

@@ -1,0 +1,95 @@
+// Package cluster provisions EKS clusters and their versioned managed node
+// groups: the part of the platform that must stay upgradable for years.
+package cluster
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
+)
+
+// Version is one Kubernetes minor version the platform builds, with what
+// the cluster needs pinned for it. Pinning (instead of "latest") makes every
+// add-on change a reviewed config or code change.
+type Version struct {
+	// Minor is the version as config spells it, e.g. "1.34".
+	Minor string
+	// Kubernetes is the awseksv2 constant for the control plane.
+	Kubernetes awseksv2.KubernetesVersion
+	// KubectlLayerPackage is the npm package (installed from
+	// package-lock.json) whose lib/layer.zip holds the kubectl and helm the
+	// kubectl provider runs; kubectl supports one minor of skew either way.
+	KubectlLayerPackage string
+	// Addons are the pinned managed add-on versions, by add-on name.
+	Addons map[string]string
+}
+
+// Managed add-ons every cluster runs.
+const (
+	AddonVpcCni           = "vpc-cni"
+	AddonCoreDNS          = "coredns"
+	AddonKubeProxy        = "kube-proxy"
+	AddonPodIdentityAgent = "eks-pod-identity-agent"
+	AddonEbsCsiDriver     = "aws-ebs-csi-driver"
+)
+
+// Addons lists the managed add-ons in install order.
+var Addons = []string{AddonVpcCni, AddonKubeProxy, AddonCoreDNS, AddonPodIdentityAgent, AddonEbsCsiDriver}
+
+// MaxNodeSkewMinors is how many minors a node's kubelet may lag the control
+// plane: 3 under the Kubernetes version skew policy EKS applies from 1.28.
+const MaxNodeSkewMinors = 3
+
+// versions is the one table of supported versions. EKS offers 1.32 to 1.36
+// in late 2026; 1.36 is left out until a kubectl 1.36 layer is published
+// on npm. Add-on versions are those EKS lists for each minor
+// (`aws eks describe-addon-versions --kubernetes-version 1.34`); a cluster
+// can override one in config.
+var versions = []Version{
+	{Minor: "1.32", Kubernetes: awseksv2.KubernetesVersion_V1_32(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v33", Addons: map[string]string{
+		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.11.4-eksbuild.14", AddonKubeProxy: "v1.32.6-eksbuild.8",
+		AddonPodIdentityAgent: "v1.3.8-eksbuild.2", AddonEbsCsiDriver: "v1.48.0-eksbuild.2",
+	}},
+	{Minor: "1.33", Kubernetes: awseksv2.KubernetesVersion_V1_33(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v33", Addons: map[string]string{
+		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.12.1-eksbuild.2", AddonKubeProxy: "v1.33.3-eksbuild.6",
+		AddonPodIdentityAgent: "v1.3.8-eksbuild.2", AddonEbsCsiDriver: "v1.48.0-eksbuild.2",
+	}},
+	{Minor: "1.34", Kubernetes: awseksv2.KubernetesVersion_V1_34(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v34", Addons: map[string]string{
+		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.12.4-eksbuild.1", AddonKubeProxy: "v1.34.0-eksbuild.4",
+		AddonPodIdentityAgent: "v1.3.9-eksbuild.3", AddonEbsCsiDriver: "v1.50.1-eksbuild.1",
+	}},
+	{Minor: "1.35", Kubernetes: awseksv2.KubernetesVersion_V1_35(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v35", Addons: map[string]string{
+		AddonVpcCni: "v1.21.1-eksbuild.1", AddonCoreDNS: "v1.13.1-eksbuild.1", AddonKubeProxy: "v1.35.0-eksbuild.2",
+		AddonPodIdentityAgent: "v1.3.10-eksbuild.1", AddonEbsCsiDriver: "v1.53.0-eksbuild.1",
+	}},
+}
+
+// LookupVersion returns the table entry of a minor version such as "1.34".
+func LookupVersion(minor string) (Version, bool) {
+	for _, v := range versions {
+		if v.Minor == minor {
+			return v, true
+		}
+	}
+	return Version{}, false
+}
+
+// SupportedVersions lists the supported minors, oldest first.
+func SupportedVersions() []string {
+	out := make([]string, len(versions))
+	for i, v := range versions {
+		out[i] = v.Minor
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mustVersion is LookupVersion for props already validated.
+func mustVersion(minor string) Version {
+	v, ok := LookupVersion(minor)
+	if !ok {
+		panic(fmt.Sprintf("kubernetes version %q is not in the version table", minor))
+	}
+	return v
+}
