@@ -53,14 +53,6 @@ const (
 // EKS no longer publishes it for current Kubernetes versions.
 type AmiType string
 
-// AmiTypes are the supported AMI types with the CPU architecture each runs.
-var AmiTypes = map[AmiType]Arch{
-	"AL2023_x86_64_STANDARD": ArchX86,
-	"AL2023_ARM_64_STANDARD": ArchARM,
-	"BOTTLEROCKET_x86_64":    ArchX86,
-	"BOTTLEROCKET_ARM_64":    ArchARM,
-}
-
 // Arch is a CPU architecture.
 type Arch string
 

@@ -1,21 +1,37 @@
 package envs
 
-import "regexp"
+import (
+	"regexp"
 
-// The Kubernetes facts config validation needs. They are read from the
-// cluster construct's version table so that what config accepts and what
-// the construct can build never drift apart.
+	"github.com/ecplatform/eks-platform/constructs/cluster"
+)
 
-// MaxNodeSkewMinors is how many minors a node group may lag its control
-// plane (the Kubernetes skew policy EKS enforces from 1.28 on).
-const MaxNodeSkewMinors = 3
+// The Kubernetes facts config validation needs come from the cluster
+// construct's tables, so that what config accepts and what the construct can
+// build never drift apart.
+
+// MaxNodeSkewMinors is how many minors a node group may lag its control plane.
+const MaxNodeSkewMinors = cluster.MaxNodeSkewMinors
 
 // ManagedAddons are the EKS managed add-ons every cluster runs, pinned.
-var ManagedAddons = []string{"vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"}
+var ManagedAddons = cluster.Addons
 
 var addonVersionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 
 // SupportedKubernetesVersions are the minors EKS offers that the platform builds.
-func SupportedKubernetesVersions() []string {
-	return []string{"1.32", "1.33", "1.34", "1.35"}
+func SupportedKubernetesVersions() []string { return cluster.SupportedVersions() }
+
+// amiArch is the CPU architecture of a supported AMI type.
+func amiArch(t AmiType) (Arch, bool) {
+	a, ok := cluster.LookupAmiType(string(t))
+	return Arch(a.Arch), ok
+}
+
+// amiTypeNames are the supported AMI types, sorted.
+func amiTypeNames() []string {
+	var names []string
+	for _, a := range cluster.AmiTypes {
+		names = append(names, a.Name)
+	}
+	return names
 }

@@ -140,12 +140,9 @@ func validateNodeGroups(cl Cluster, cpMinor int, cpOK bool, p *Path, errs *Error
 }
 
 func validateNodeGroupCapacity(g NodeGroup, p *Path, errs *ErrorList) {
-	arch, amiOK := AmiTypes[g.AmiType]
+	arch, amiOK := amiArch(g.AmiType)
 	if !amiOK {
-		var names []string
-		for a := range AmiTypes {
-			names = append(names, string(a))
-		}
+		names := amiTypeNames()
 		sort.Strings(names)
 		if g.AmiType == "" {
 			errs.Required(p.Child("amiType"), "one of "+strings.Join(names, ", "))

@@ -28,9 +28,10 @@ var FeatureFlags = map[string]any{
 
 // Environment is one env's Stage and its stacks.
 type Environment struct {
-	Config  *envs.Config
-	Stage   awscdk.Stage
-	Network *NetworkStack
+	Config   *envs.Config
+	Stage    awscdk.Stage
+	Network  *NetworkStack
+	Clusters []*ClusterStack
 }
 
 // NewEnvironment builds cfg's Stage (its account and region, its stacks
@@ -50,6 +51,9 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 
 	e := &Environment{Config: cfg, Stage: stage}
 	e.Network = NewNetworkStack(stage, cfg)
+	for _, cl := range cfg.Clusters {
+		e.Clusters = append(e.Clusters, NewClusterStack(stage, cfg, cl, e.Network))
+	}
 	return e
 }
 

@@ -1,13 +1,10 @@
 package test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/ecplatform/eks-platform/internal/assembly"
 )
@@ -51,11 +48,8 @@ func TestSnapshots(t *testing.T) {
 				if err != nil {
 					t.Fatalf("no golden template for %s (%v): review it, then run `make snapshot`", s.Name, err)
 				}
-				var g, w any
-				json.Unmarshal(got, &g)
-				json.Unmarshal(want, &w)
-				if diff := cmp.Diff(w, g); diff != "" {
-					t.Errorf("%s drifted from %s (-golden +synthesized):\n%s\nIf the change is intended, review it and run `make snapshot`.", s.Name, file, diff)
+				if string(got) != string(want) {
+					t.Errorf("%s drifted from %s (- golden, + synthesized):\n%s\nIf the change is intended, review it and run `make snapshot`.", s.Name, file, lineDiff(string(want), string(got)))
 				}
 			})
 		}

@@ -1,0 +1,91 @@
+package stacks
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/cluster"
+	"github.com/ecplatform/eks-platform/envs"
+)
+
+// ClusterStack is <env>-cluster-<name>: one EKS cluster and its node groups.
+type ClusterStack struct {
+	awscdk.Stack
+	Cluster *cluster.Cluster
+}
+
+var capacityTypes = map[envs.CapacityType]awseksv2.CapacityType{
+	envs.OnDemand: awseksv2.CapacityType_ON_DEMAND,
+	envs.Spot:     awseksv2.CapacityType_SPOT,
+}
+
+var taintEffects = map[envs.TaintEffect]awseksv2.TaintEffect{
+	"NO_SCHEDULE":        awseksv2.TaintEffect_NO_SCHEDULE,
+	"PREFER_NO_SCHEDULE": awseksv2.TaintEffect_PREFER_NO_SCHEDULE,
+	"NO_EXECUTE":         awseksv2.TaintEffect_NO_EXECUTE,
+}
+
+// NewClusterStack maps one cluster's config to the cluster constructs.
+func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net *NetworkStack) *ClusterStack {
+	s := &ClusterStack{Stack: newStack(stage, cfg, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
+	version, _ := cluster.LookupVersion(cl.Version)
+	layer := awslambda.NewLayerVersion(s.Stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
+		Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(nodeModules(), version.KubectlLayerPackage, "lib", "layer.zip")), nil),
+		Description: jsii.String("kubectl and helm from " + version.KubectlLayerPackage),
+	})
+	s.Cluster = cluster.NewCluster(s.Stack, "Cluster", cluster.ClusterProps{
+		Vpc:               net.Network.Vpc,
+		Version:           cl.Version,
+		PublicAccessCidrs: cl.Endpoint.PublicAccessCidrs,
+		AdminRoleArns:     cl.Access.AdminRoleArns,
+		ReadOnlyRoleArns:  cl.Access.ReadOnlyRoleArns,
+		AddonVersions:     cl.Addons,
+		KubectlLayer:      layer,
+		RemovalPolicy:     removalPolicy(cfg),
+	})
+	for _, g := range cl.NodeGroups {
+		ami, _ := cluster.LookupAmiType(string(g.AmiType))
+		var taints []*awseksv2.TaintSpec
+		for _, t := range g.Taints {
+			taints = append(taints, &awseksv2.TaintSpec{Key: jsii.String(t.Key), Value: jsii.String(t.Value), Effect: taintEffects[t.Effect]})
+		}
+		s.Cluster.AddNodeGroup(cluster.VersionedNodeGroupProps{
+			Pool:          g.Pool,
+			Version:       g.Version,
+			AmiType:       ami.Type,
+			InstanceTypes: g.InstanceTypes,
+			CapacityType:  capacityTypes[g.CapacityType],
+			MinSize:       g.MinSize,
+			DesiredSize:   g.DesiredSize,
+			MaxSize:       g.MaxSize,
+			DiskSizeGiB:   g.DiskSizeGiB,
+			Labels:        g.Labels,
+			Taints:        taints,
+			Draining:      g.State == envs.NodeGroupDraining,
+		})
+	}
+	return s
+}
+
+// nodeModules finds the project's node_modules (installed from
+// package-lock.json) from the working directory or one of its parents, so
+// that the app and the tests find the kubectl layer wherever they run.
+func nodeModules() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "node_modules"
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "node_modules", "@aws-cdk")); err == nil {
+			return filepath.Join(d, "node_modules")
+		}
+		if filepath.Dir(d) == d {
+			return "node_modules"
+		}
+	}
+}
