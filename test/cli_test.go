@@ -69,26 +69,36 @@ func TestSelectingOneEnvBuildsOnlyIt(t *testing.T) {
 // anything is built, with every problem on its own line naming the file,
 // line and field, and no Go or JavaScript stack trace.
 func TestBadConfigIsAReadableError(t *testing.T) {
-	dir := t.TempDir()
-	for _, env := range []string{"dev", "stg", "prd"} {
-		data, err := os.ReadFile(filepath.Join("..", "envs", env+".yaml"))
-		if err != nil {
-			t.Fatal(err)
+	// envDir copies the shipped env files into a temp dir, edited.
+	envDir := func(t *testing.T, env string, edits ...string) string {
+		dir := t.TempDir()
+		for _, e := range []string{"dev", "stg", "prd"} {
+			data, err := os.ReadFile(filepath.Join("..", "envs", e+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; e == env && i+1 < len(edits); i += 2 {
+				data = bytes.Replace(data, []byte(edits[i]), []byte(edits[i+1]), 1)
+			}
+			os.WriteFile(filepath.Join(dir, e+".yaml"), data, 0o644)
 		}
-		if env == "stg" {
-			data = bytes.Replace(data, []byte("natGateways: 3"), []byte("natGateways: 5"), 1)
-			data = bytes.Replace(data, []byte("tgw-0a1b2c3d4e5f60718"), []byte("tgw-XYZ"), 1)
-		}
-		os.WriteFile(filepath.Join(dir, env+".yaml"), data, 0o644)
+		return dir
 	}
+	bad := envDir(t, "stg", "natGateways: 3", "natGateways: 5", "tgw-0a1b2c3d4e5f60718", "tgw-XYZ")
+	resized := envDir(t, "prd", "instanceTypes: [m7i.2xlarge]\n        minSize: 3\n        desiredSize: 6\n        maxSize: 12\n      - pool: batch",
+		"instanceTypes: [m7i.4xlarge]\n        minSize: 3\n        desiredSize: 6\n        maxSize: 12\n      - pool: batch")
 	for _, tc := range []struct {
 		name, context string
 		want          []string
 	}{
-		{"invalid fields", `{"envsDir":"` + dir + `"}`, []string{
+		{"invalid fields", `{"envsDir":"` + bad + `"}`, []string{
 			"invalid environment config:",
-			dir + "/stg.yaml:15: network.natGateways: must be between 1 and 3 (one per AZ at most), got 5",
-			dir + `/stg.yaml:23: network.directConnect.tgw.transitGatewayId: must be a Transit Gateway id (tgw- and 8 to 17 hex digits), got "tgw-XYZ"`,
+			bad + "/stg.yaml:15: network.natGateways: must be between 1 and 3 (one per AZ at most), got 5",
+			bad + `/stg.yaml:23: network.directConnect.tgw.transitGatewayId: must be a Transit Gateway id (tgw- and 8 to 17 hex digits), got "tgw-XYZ"`,
+		}},
+		{"node group replaced in place", `{"envsDir":"` + resized + `"}`, []string{
+			"unsafe change against the reviewed snapshots:",
+			resized + "/prd.yaml:45: clusters[0].nodeGroups[1].instanceTypes: changing instanceTypes of node group general-1-34 from [m7i.2xlarge] to [m7i.4xlarge] makes CloudFormation replace it in place",
 		}},
 		{"unknown env", `{"env":"qa"}`, []string{`unknown environment "qa"; known: dev, prd, stg`}},
 	} {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/assembly"
 	"github.com/ecplatform/eks-platform/stacks"
 )
 
@@ -51,12 +52,32 @@ func run() (code int) {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	// Some edits are only wrong relative to what runs: the reviewed
+	// snapshots are that baseline.
+	if err := checkUpgrades(selected, contextString(ctx, "baseline", "test/golden")); err != nil {
+		fmt.Fprintf(os.Stderr, "unsafe change against the reviewed snapshots:\n%s\n", err)
+		return 1
+	}
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags})
 	for _, cfg := range selected {
 		stacks.NewEnvironment(app, cfg)
 	}
 	app.Synth(nil)
 	return 0
+}
+
+// checkUpgrades runs the upgrade guardrails of every selected env against
+// its baseline in dir.
+func checkUpgrades(cfgs []*envs.Config, dir string) error {
+	var all envs.ErrorList
+	for _, cfg := range cfgs {
+		deployed, err := assembly.Deployed(dir, cfg.Name)
+		if err != nil {
+			return err
+		}
+		all = append(all, envs.CheckUpgrade(cfg, deployed)...)
+	}
+	return all.Err()
 }
 
 // cliContext is the context the CDK CLI passes the app (-c key=value and

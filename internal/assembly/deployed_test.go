@@ -1,0 +1,29 @@
+package assembly
+
+import (
+	"testing"
+)
+
+// TestDeployedFromGolden reads the committed prd snapshot: the baseline the
+// upgrade guardrails compare config with.
+func TestDeployedFromGolden(t *testing.T) {
+	d, err := Deployed("../../test/golden", "prd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blue, ok := d.Clusters["blue"]
+	if !ok || blue.Version != "1.34" {
+		t.Fatalf("prd blue = %+v, want a 1.34 cluster", blue)
+	}
+	g, ok := blue.NodeGroups["general-1-33"]
+	if !ok || g.AmiType != "AL2023_x86_64_STANDARD" || g.CapacityType != "ON_DEMAND" || len(g.InstanceTypes) != 1 || g.InstanceTypes[0] != "m7i.2xlarge" {
+		t.Fatalf("general-1-33 = %+v", g)
+	}
+	if _, ok := blue.NodeGroups["batch-1-34"]; !ok {
+		t.Fatalf("node groups = %v, want batch-1-34 too", blue.NodeGroups)
+	}
+	empty, err := Deployed("../../test/golden", "nowhere")
+	if err != nil || len(empty.Clusters) != 0 {
+		t.Fatalf("a new env has no baseline, got %+v, %v", empty, err)
+	}
+}
