@@ -69,7 +69,7 @@ func TestClusterTemplate(t *testing.T) {
 			"Labels": map[string]any{
 				LabelPool: "general", LabelNodeGroup: "general-1-34", LabelKubeVersion: "1.34",
 			},
-			"NodegroupName": assertions.Match_Absent(),
+			"NodegroupName":  assertions.Match_Absent(),
 			"LaunchTemplate": assertions.Match_ObjectLike(&map[string]any{"Id": assertions.Match_AnyValue()}),
 		})
 		for _, ng := range propertiesOf(tmpl, "AWS::EKS::Nodegroup") {

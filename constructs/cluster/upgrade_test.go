@@ -151,4 +151,3 @@ func TestVersionedNodeGroupPropsValidate(t *testing.T) {
 		})
 	}
 }
-
