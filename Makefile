@@ -24,7 +24,7 @@ ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -77,6 +77,15 @@ synth-empty: deps
 	go build -o .build/emptyapp ./bin/emptyapp
 	$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
 	rm -rf cdk.out.empty
+
+# The per-environment review: what a deploy of ENV would change against the
+# reviewed snapshots (or BASE, a cloud assembly), dangerous changes first.
+# Fails on replacing or deleting data or live traffic unless ALLOW_DESTRUCTIVE=1.
+review: deps
+	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|stg|prd> [BASE=<cloud assembly>] [ALLOW_DESTRUCTIVE=1]"; exit 1; }
+	rm -rf cdk.out
+	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+	go run ./bin/review -env $(ENV) $(if $(BASE),-base $(BASE)) $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT))
 
 clean:
 	rm -rf cdk.out .build

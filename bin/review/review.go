@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+
+	"github.com/ecplatform/eks-platform/internal/assembly"
+)
+
+// Change is one resource change, as the CDK diff engine sees it.
+type Change struct {
+	LogicalID      string `json:"logicalId"`
+	Type           string `json:"type"`
+	Change         string `json:"change"` // added, removed, changed
+	Impact         string `json:"impact"` // WILL_UPDATE, WILL_REPLACE, MAY_REPLACE, WILL_DESTROY, WILL_ORPHAN, ...
+	DeletionPolicy string `json:"deletionPolicy"`
+	Properties     []struct {
+		Name   string `json:"name"`
+		Impact string `json:"impact"`
+	} `json:"properties"`
+}
+
+// StackReport is the review of one stack.
+type StackReport struct {
+	Name                  string
+	New, Gone             bool // the whole stack is added or removed
+	Changes               []Change
+	PermissionsBroadened  bool `json:"permissionsBroadened"`
+	SecurityGroupsChanged bool `json:"securityGroupsChanged"`
+}
+
+// Report is the review of one environment.
+type Report struct {
+	Env    string
+	Stacks []StackReport
+}
+
+// severity orders changes: what loses data or traffic first.
+type severity int
+
+const (
+	sevDestructive severity = iota // replaces or deletes data or live traffic
+	sevReplace                     // replaces something else
+	sevRemove
+	sevChange
+	sevAdd
+)
+
+func (c Change) replaces() bool { return c.Impact == "WILL_REPLACE" || c.Impact == "MAY_REPLACE" }
+func (c Change) deletes() bool {
+	return c.Change == "removed" || c.Impact == "WILL_DESTROY" || c.Impact == "WILL_ORPHAN"
+}
+
+func (c Change) severity() severity {
+	critical := assembly.StatefulTypes[c.Type] || assembly.TrafficTypes[c.Type]
+	switch {
+	case critical && (c.replaces() || c.deletes()):
+		return sevDestructive
+	case c.replaces():
+		return sevReplace
+	case c.deletes():
+		return sevRemove
+	case c.Change == "added":
+		return sevAdd
+	}
+	return sevChange
+}
+
+// Destructive reports whether any change replaces or deletes a stateful or
+// traffic-carrying resource.
+func (r Report) Destructive() bool {
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if c.severity() == sevDestructive {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Review compares env's synthesized stacks with the baseline.
+func Review(env, assemblyDir, base string) (Report, error) {
+	report := Report{Env: env}
+	current, err := assembly.Stacks(assemblyDir, env)
+	if err != nil {
+		return report, err
+	}
+	baseline, err := baselineTemplates(base, env)
+	if err != nil {
+		return report, err
+	}
+	tmp, err := os.MkdirTemp("", "review-")
+	if err != nil {
+		return report, err
+	}
+	defer os.RemoveAll(tmp)
+	seen := map[string]bool{}
+	for _, s := range current {
+		seen[s.Name] = true
+		tmpl, err := s.Template()
+		if err != nil {
+			return report, err
+		}
+		newPath := filepath.Join(tmp, s.Name+".new.json")
+		if err := os.WriteFile(newPath, tmpl, 0o644); err != nil {
+			return report, err
+		}
+		oldPath, ok := baseline[s.Name]
+		sr, err := diffStack(s.Name, oldPath, newPath, !ok, false)
+		if err != nil {
+			return report, err
+		}
+		report.Stacks = append(report.Stacks, sr)
+	}
+	var gone []string
+	for name := range baseline {
+		if !seen[name] {
+			gone = append(gone, name)
+		}
+	}
+	sort.Strings(gone)
+	for _, name := range gone {
+		sr, err := diffStack(name, baseline[name], "", false, true)
+		if err != nil {
+			return report, err
+		}
+		report.Stacks = append(report.Stacks, sr)
+	}
+	return report, nil
+}
+
+// baselineTemplates maps stack name to a normalised template file: from a
+// cloud assembly if base holds one for env, else from a snapshot root.
+func baselineTemplates(base, env string) (map[string]string, error) {
+	out := map[string]string{}
+	if _, err := os.Stat(filepath.Join(base, "assembly-"+env, "manifest.json")); err == nil {
+		stacks, err := assembly.Stacks(base, env)
+		if err != nil {
+			return nil, err
+		}
+		dir, err := os.MkdirTemp("", "review-base-")
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range stacks {
+			tmpl, err := s.Template()
+			if err != nil {
+				return nil, err
+			}
+			p := filepath.Join(dir, s.Name+".json")
+			if err := os.WriteFile(p, tmpl, 0o644); err != nil {
+				return nil, err
+			}
+			out[s.Name] = p
+		}
+		return out, nil
+	}
+	files, err := filepath.Glob(filepath.Join(base, env, "*.template.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		out[filepath.Base(f)[:len(filepath.Base(f))-len(".template.json")]] = f
+	}
+	return out, nil
+}
+
+// diffStack runs the CDK diff engine (diff.js beside this file) on one stack.
+func diffStack(name, oldPath, newPath string, isNew, isGone bool) (StackReport, error) {
+	sr := StackReport{Name: name, New: isNew, Gone: isGone}
+	if oldPath == "" {
+		oldPath = "-"
+	}
+	if newPath == "" {
+		newPath = "-"
+	}
+	cmd := exec.Command("node", diffScript(), oldPath, newPath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return sr, fmt.Errorf("%s: diff engine failed: %v\n%s", name, err, stderr.String())
+	}
+	var res struct {
+		Resources             []Change `json:"resources"`
+		PermissionsBroadened  bool     `json:"permissionsBroadened"`
+		SecurityGroupsChanged bool     `json:"securityGroupsChanged"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return sr, fmt.Errorf("%s: %w", name, err)
+	}
+	sr.Changes, sr.PermissionsBroadened, sr.SecurityGroupsChanged = res.Resources, res.PermissionsBroadened, res.SecurityGroupsChanged
+	sort.SliceStable(sr.Changes, func(i, j int) bool {
+		si, sj := sr.Changes[i].severity(), sr.Changes[j].severity()
+		if si != sj {
+			return si < sj
+		}
+		return sr.Changes[i].LogicalID < sr.Changes[j].LogicalID
+	})
+	return sr, nil
+}
+
+// diffScript finds diff.js from the working directory (the repository root
+// or a package directory below it).
+func diffScript() string {
+	for _, p := range []string{"bin/review/diff.js", "diff.js", "../review/diff.js", "../bin/review/diff.js"} {
+		if _, err := os.Stat(p); err == nil {
+			abs, _ := filepath.Abs(p)
+			return abs
+		}
+	}
+	return "bin/review/diff.js"
+}
