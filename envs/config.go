@@ -25,6 +25,8 @@ type Config struct {
 	Network Network `json:"network"`
 	// Clusters are the env's EKS clusters, each in its own stack.
 	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
+	// Delivery is how GitHub Actions deploys this env.
+	Delivery Delivery `json:"delivery"`
 
 	// file is the path the config was loaded from; every error names it.
 	file string
@@ -110,4 +112,17 @@ type VGWAttachment struct {
 type TGWAttachment struct {
 	// TransitGatewayID is the Transit Gateway's id, tgw-...
 	TransitGatewayID string `json:"transitGatewayId" jsonschema:"pattern=^tgw-[0-9a-f]{8,17}$"`
+}
+
+// Delivery is how GitHub Actions deploys the environment: through OIDC into
+// a role that trusts one repository and one GitHub environment.
+type Delivery struct {
+	// Repository is the GitHub repository, owner/name, that deploys.
+	Repository string `json:"repository" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$"`
+	// GitHubEnvironment is the GitHub environment of the deploy job; its
+	// protection rules (required reviewers) gate the deploy.
+	// @default the env's name
+	GitHubEnvironment string `json:"githubEnvironment,omitempty"`
+	// CdkQualifier is the account's CDK bootstrap qualifier. @default hnb659fds
+	CdkQualifier string `json:"cdkQualifier,omitempty"`
 }

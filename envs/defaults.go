@@ -12,6 +12,12 @@ func SetDefaults(c *Config) {
 	if c.Network.FlowLogRetentionDays == 0 {
 		c.Network.FlowLogRetentionDays = DefaultFlowLogRetentionDays
 	}
+	if c.Delivery.GitHubEnvironment == "" {
+		c.Delivery.GitHubEnvironment = c.Name
+	}
+	if c.Delivery.CdkQualifier == "" {
+		c.Delivery.CdkQualifier = "hnb659fds"
+	}
 	for i := range c.Clusters {
 		for j := range c.Clusters[i].NodeGroups {
 			g := &c.Clusters[i].NodeGroups[j]

@@ -88,7 +88,7 @@ func TestValidateSet(t *testing.T) {
 		{"shared account", func(s string) string { return strings.Replace(s, `"430987654321"`, `"210987654321"`, 1) },
 			[]string{`prd.yaml:4: account: 210987654321 is also dev's account (dev.yaml): each env has its own AWS account`}},
 		{"overlapping VPCs", func(s string) string { return strings.Replace(s, "10.130.0.0/16", "10.110.0.0/17", 1) },
-			[]string{"prd.yaml:15: network.vpcCidr: 10.110.0.0/17 overlaps dev's VPC 10.110.0.0/16 (dev.yaml)"}},
+			[]string{"prd.yaml:17: network.vpcCidr: 10.110.0.0/17 overlaps dev's VPC 10.110.0.0/16 (dev.yaml)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfgs := []*Config{load(t, "dev", same), load(t, "stg", same), load(t, "prd", tc.prd)}
@@ -112,7 +112,7 @@ func TestValidateSet(t *testing.T) {
 	t.Run("VPC overlapping another env's on-prem range", func(t *testing.T) {
 		dev := load(t, "dev", func(s string) string { return strings.Replace(s, "- 172.20.0.0/16", "- 10.130.128.0/20", 1) })
 		errs := ValidateSet([]*Config{dev, load(t, "prd", same)})
-		if !strings.Contains(errs.Err().Error(), "prd.yaml:15: network.vpcCidr: 10.130.0.0/16 overlaps on-prem range 10.130.128.0/20 (dev.yaml network.onPremCidrs[1])") {
+		if !strings.Contains(errs.Err().Error(), "prd.yaml:17: network.vpcCidr: 10.130.0.0/16 overlaps on-prem range 10.130.128.0/20 (dev.yaml network.onPremCidrs[1])") {
 			t.Fatalf("got %v", errs.Err())
 		}
 	})

@@ -36,6 +36,7 @@ func Validate(c *Config) ErrorList {
 	validateIdentity(c, &errs)
 	validateNetwork(c, NewPath("network"), &errs)
 	validateClusters(c, &errs)
+	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {
@@ -255,4 +256,25 @@ func ValidateSet(cfgs []*Config) ErrorList {
 
 func (c *Config) errAt(p *Path, format string, args ...any) *FieldError {
 	return &FieldError{File: c.file, Line: c.lines.lineOf(p), Path: p, Detail: fmt.Sprintf(format, args...)}
+}
+
+var (
+	repoPattern      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
+	ghEnvPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+	qualifierPattern = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
+)
+
+func validateDelivery(d Delivery, p *Path, errs *ErrorList) {
+	switch {
+	case d.Repository == "":
+		errs.Required(p.Child("repository"), "the GitHub repository that deploys, owner/name")
+	case !repoPattern.MatchString(d.Repository):
+		errs.Invalid(p.Child("repository"), fmt.Sprintf("%q", d.Repository), "must be owner/name with no wildcard: the deploy role trusts exactly this repository")
+	}
+	if !ghEnvPattern.MatchString(d.GitHubEnvironment) {
+		errs.Invalid(p.Child("githubEnvironment"), fmt.Sprintf("%q", d.GitHubEnvironment), "must be a GitHub environment name with no wildcard")
+	}
+	if !qualifierPattern.MatchString(d.CdkQualifier) {
+		errs.Invalid(p.Child("cdkQualifier"), fmt.Sprintf("%q", d.CdkQualifier), "must be the CDK bootstrap qualifier (1-10 lowercase letters or digits)")
+	}
 }

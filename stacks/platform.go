@@ -11,25 +11,17 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
 	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/cdkflags"
 )
 
-// FeatureFlags are the CDK feature flags the app is built with. They live in
-// code, not only in cdk.json, so that the snapshot tests synthesize exactly
-// what the CLI does.
-var FeatureFlags = map[string]any{
-	"@aws-cdk/aws-eks:defaultToAL2023":                     true,
-	"@aws-cdk/aws-ec2:restrictDefaultSecurityGroup":        true,
-	"@aws-cdk/aws-iam:minimizePolicies":                    true,
-	"@aws-cdk/core:enablePartitionLiterals":                true,
-	"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy":      true,
-	"@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope": true,
-	"@aws-cdk/aws-s3:createDefaultLoggingPolicy":           true,
-}
+// FeatureFlags are the CDK feature flags the app is built with.
+var FeatureFlags = cdkflags.FeatureFlags
 
 // Environment is one env's Stage and its stacks.
 type Environment struct {
 	Config   *envs.Config
 	Stage    awscdk.Stage
+	GitHub   awscdk.Stack
 	Network  *NetworkStack
 	Clusters []*ClusterStack
 }
@@ -50,6 +42,7 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	awscdk.Tags_Of(stage).Add(jsii.String("environment"), jsii.String(cfg.Name), nil)
 
 	e := &Environment{Config: cfg, Stage: stage}
+	e.GitHub = NewGitHubStack(stage, cfg)
 	e.Network = NewNetworkStack(stage, cfg)
 	for _, cl := range cfg.Clusters {
 		e.Clusters = append(e.Clusters, NewClusterStack(stage, cfg, cl, e.Network))

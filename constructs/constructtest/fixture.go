@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/internal/cdkflags"
 )
 
 // Account, Region and AZs are the fixture's environment.
@@ -30,12 +31,14 @@ var AZs = []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}
 // in `make test` keeps it on).
 func NewStack(t testing.TB) awscdk.Stack {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{
-		Context: &map[string]interface{}{
-			fmt.Sprintf("availability-zones:account=%s:region=%s", Account, Region): AZs,
-			"@aws-cdk/aws-eks:defaultToAL2023":                                      true,
-		},
-	})
+	context := map[string]interface{}{
+		fmt.Sprintf("availability-zones:account=%s:region=%s", Account, Region): AZs,
+	}
+	// The app's own feature flags, so constructs are tested as they deploy.
+	for k, v := range cdkflags.FeatureFlags {
+		context[k] = v
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &context})
 	stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String(Account), Region: jsii.String(Region)},
 	})
