@@ -24,7 +24,7 @@ ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: deploy review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -86,6 +86,13 @@ review: deps
 	rm -rf cdk.out
 	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
 	go run ./bin/review -env $(ENV) $(if $(BASE),-base $(BASE)) $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT))
+
+# Deploys one env from an already synthesized assembly (the deploy workflow's
+# artifact): what was reviewed is what ships.
+ASSEMBLY ?= cdk.out
+deploy: node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<dev|stg|prd> [ASSEMBLY=cdk.out]"; exit 1; }
+	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/*' --require-approval never --concurrency 3
 
 clean:
 	rm -rf cdk.out .build

@@ -6,7 +6,10 @@ package cdkflags
 // code, not only in cdk.json, so that the snapshot tests synthesize exactly
 // what the CLI does.
 var FeatureFlags = map[string]any{
-	"@aws-cdk/aws-eks:defaultToAL2023":                     true,
+	"@aws-cdk/aws-eks:defaultToAL2023": true,
+	// Exports protect their producers: a stack cannot drop a value another
+	// stack still imports.
+	"@aws-cdk/core:defaultCrossStackReferences":            "strong",
 	"@aws-cdk/aws-ec2:restrictDefaultSecurityGroup":        true,
 	"@aws-cdk/aws-iam:minimizePolicies":                    true,
 	"@aws-cdk/core:enablePartitionLiterals":                true,
