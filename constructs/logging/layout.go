@@ -1,0 +1,112 @@
+package logging
+
+import (
+	"fmt"
+	"strings"
+)
+
+// DateFormat is the one date format of date partitions, in Firehose's and
+// Athena's projection syntax alike.
+const DateFormat = "yyyy-MM-dd"
+
+// PartitionKey is one level of a log layout's key prefix.
+type PartitionKey struct {
+	// Name is the key, as it appears in the S3 prefix (name=value/) and as
+	// the Glue partition column.
+	Name string
+	// RecordField is the record's JSON field whose value partitions it
+	// (Firehose dynamic partitioning); empty means the arrival date.
+	RecordField string
+	// Values are the key's known values, for Athena partition projection.
+	// Required for record-field keys.
+	Values []string
+}
+
+// Layout is where a stream writes in the archive and how Athena reads it
+// back: the Firehose prefix and the Glue table's location and projection
+// are all derived from it, so they cannot disagree.
+type Layout struct {
+	// Root is the prefix under the bucket, e.g. "logs/app/" (ends with /).
+	Root string
+	// Keys are the partition levels, outermost first.
+	Keys []PartitionKey
+}
+
+func (l Layout) validate() error {
+	if !strings.HasSuffix(l.Root, "/") || strings.HasPrefix(l.Root, "/") {
+		return fmt.Errorf("layout root must be a relative prefix ending in /, got %q", l.Root)
+	}
+	for _, k := range l.Keys {
+		if k.RecordField != "" && len(k.Values) == 0 {
+			return fmt.Errorf("layout key %s: a record-field key needs its values for partition projection", k.Name)
+		}
+	}
+	return nil
+}
+
+// FirehosePrefix is the stream's S3 prefix.
+func (l Layout) FirehosePrefix() string {
+	var b strings.Builder
+	b.WriteString(l.Root)
+	for _, k := range l.Keys {
+		if k.RecordField != "" {
+			fmt.Fprintf(&b, "%s=!{partitionKeyFromQuery:%s}/", k.Name, k.Name)
+		} else {
+			fmt.Fprintf(&b, "%s=!{timestamp:%s}/", k.Name, DateFormat)
+		}
+	}
+	return b.String()
+}
+
+// ErrorPrefix is where the stream writes records it could not deliver or
+// partition, apart from the data so that Athena never reads them.
+func (l Layout) ErrorPrefix() string {
+	return "errors/" + l.Root + "!{firehose:error-output-type}/dt=!{timestamp:" + DateFormat + "}/"
+}
+
+// LocationTemplate is the Glue storage.location.template under bucketURL
+// ("s3://bucket/").
+func (l Layout) LocationTemplate(bucketURL string) string {
+	var b strings.Builder
+	b.WriteString(bucketURL + l.Root)
+	for _, k := range l.Keys {
+		fmt.Fprintf(&b, "%s=${%s}/", k.Name, k.Name)
+	}
+	return b.String()
+}
+
+// MetadataExtractionQuery is the JQ query Firehose runs to find the
+// record-field keys, or "" when the layout has none.
+func (l Layout) MetadataExtractionQuery() string {
+	var fields []string
+	for _, k := range l.Keys {
+		if k.RecordField != "" {
+			fields = append(fields, fmt.Sprintf("%s:.%s", k.Name, k.RecordField))
+		}
+	}
+	if len(fields) == 0 {
+		return ""
+	}
+	return "{" + strings.Join(fields, ",") + "}"
+}
+
+// Projection is the Athena partition projection table parameters.
+func (l Layout) Projection(bucketURL string, since string) map[string]string {
+	p := map[string]string{
+		"projection.enabled":        "true",
+		"storage.location.template": l.LocationTemplate(bucketURL),
+	}
+	for _, k := range l.Keys {
+		if k.RecordField != "" {
+			p["projection."+k.Name+".type"] = "enum"
+			p["projection."+k.Name+".values"] = strings.Join(k.Values, ",")
+			continue
+		}
+		p["projection."+k.Name+".type"] = "date"
+		p["projection."+k.Name+".format"] = DateFormat
+		p["projection."+k.Name+".range"] = since + ",NOW"
+		p["projection."+k.Name+".interval"] = "1"
+		p["projection."+k.Name+".interval.unit"] = "DAYS"
+	}
+	return p
+}
