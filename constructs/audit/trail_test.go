@@ -1,0 +1,45 @@
+package audit
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/constructs/logging"
+)
+
+func TestTrail(t *testing.T) {
+	stack := constructtest.NewStack(t)
+	archive := logging.NewLogArchive(stack, "Archive", logging.LogArchiveProps{})
+	NewTrail(stack, "Trail", TrailProps{Bucket: archive.Bucket, Key: archive.Key})
+	tmpl := constructtest.Template(t, stack)
+	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
+	t.Run("trail", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudTrail::Trail"), map[string]any{
+			"IsMultiRegionTrail":         true,
+			"IncludeGlobalServiceEvents": true,
+			"EnableLogFileValidation":    true,
+			"IsLogging":                  true,
+			"KMSKeyId":                   assertions.Match_AnyValue(),
+			"S3KeyPrefix":                "cloudtrail",
+			"CloudWatchLogsLogGroupArn":  assertions.Match_AnyValue(),
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"KmsKeyId": assertions.Match_AnyValue(), "RetentionInDays": 365})
+	})
+	t.Run("CloudTrail may encrypt with the archive key", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Sid": "AllowCloudTrailToEncrypt", "Action": "kms:GenerateDataKey*", "Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
+			})})},
+		})
+	})
+	t.Run("CloudTrail may write to the archive", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]any{
+			"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action": "s3:PutObject", "Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
+			})})},
+		})
+	})
+}
