@@ -25,6 +25,8 @@ type Config struct {
 	Network Network `json:"network"`
 	// Clusters are the env's EKS clusters, each in its own stack.
 	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
+	// Logging is the env's log archive and log pipeline.
+	Logging Logging `json:"logging"`
 	// Delivery is how GitHub Actions deploys this env.
 	Delivery Delivery `json:"delivery"`
 
@@ -57,8 +59,6 @@ type Network struct {
 	// OnPremCidrs are the on-prem data centre ranges reached over Direct
 	// Connect; the internal ALB admits only these and the VPC.
 	OnPremCidrs []string `json:"onPremCidrs" jsonschema:"minItems=1"`
-	// FlowLogRetentionDays is how long VPC flow logs are kept, default 365.
-	FlowLogRetentionDays int `json:"flowLogRetentionDays,omitempty" jsonschema:"minimum=1"`
 	// DirectConnect is the private link to on-prem.
 	DirectConnect DirectConnect `json:"directConnect"`
 }

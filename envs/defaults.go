@@ -2,15 +2,20 @@ package envs
 
 // Defaults applied to fields a config leaves unset.
 const (
-	DefaultFlowLogRetentionDays = 365
-	DefaultNodeDiskSizeGiB      = 50
+	DefaultNodeDiskSizeGiB = 50
 )
 
 // SetDefaults fills the fields a config may leave out. It runs before
 // validation, so validation sees the values the app will use.
 func SetDefaults(c *Config) {
-	if c.Network.FlowLogRetentionDays == 0 {
-		c.Network.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	l := &c.Logging
+	for field, def := range map[*int]int{
+		&l.Archive.InfrequentAccessAfterDays: 30, &l.Archive.GlacierAfterDays: 90, &l.Archive.ExpireAfterDays: 400,
+		&l.BufferIntervalSeconds: 300, &l.BufferSizeMiB: 64, &l.AthenaBytesScannedCutoffGiB: 100,
+	} {
+		if *field == 0 {
+			*field = def
+		}
 	}
 	if c.Delivery.GitHubEnvironment == "" {
 		c.Delivery.GitHubEnvironment = c.Name

@@ -32,7 +32,7 @@ func TestCheckUpgrade(t *testing.T) {
 		{"one minor up", asDeployed(func(c *DeployedCluster) { c.Version = "1.33" }), ""},
 		{"a new cluster", Deployed{}, ""},
 		{"skips a minor", asDeployed(func(c *DeployedCluster) { c.Version = "1.32" }),
-			`prd.yaml:29: clusters[0].version: moves from 1.32 to 1.34: EKS upgrades one minor at a time; set "1.33", deploy, then continue`},
+			`prd.yaml:28: clusters[0].version: moves from 1.32 to 1.34: EKS upgrades one minor at a time; set "1.33", deploy, then continue`},
 		{"goes back", asDeployed(func(c *DeployedCluster) { c.Version = "1.35" }),
 			"clusters[0].version: moves back from 1.35 to 1.34: EKS cannot downgrade"},
 		{"instance types edited in place", asDeployed(func(c *DeployedCluster) {

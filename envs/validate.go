@@ -37,6 +37,7 @@ func Validate(c *Config) ErrorList {
 	validateNetwork(c, NewPath("network"), &errs)
 	validateClusters(c, &errs)
 	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
+	validateLogging(c.Logging, NewPath("logging"), &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {
@@ -123,9 +124,6 @@ func validateNetwork(c *Config, p *Path, errs *ErrorList) {
 			}
 		}
 		onPrem = append(onPrem, r)
-	}
-	if n.FlowLogRetentionDays < 1 {
-		errs.Add(p.Child("flowLogRetentionDays"), "must be at least 1, got %d", n.FlowLogRetentionDays)
 	}
 	validateDirectConnect(n.DirectConnect, p.Child("directConnect"), errs)
 }
@@ -276,5 +274,43 @@ func validateDelivery(d Delivery, p *Path, errs *ErrorList) {
 	}
 	if !qualifierPattern.MatchString(d.CdkQualifier) {
 		errs.Invalid(p.Child("cdkQualifier"), fmt.Sprintf("%q", d.CdkQualifier), "must be the CDK bootstrap qualifier (1-10 lowercase letters or digits)")
+	}
+}
+
+var serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+
+func validateLogging(l Logging, p *Path, errs *ErrorList) {
+	a, ap := l.Archive, p.Child("archive")
+	if a.InfrequentAccessAfterDays < 30 {
+		errs.Add(ap.Child("infrequentAccessAfterDays"), "S3 moves objects to Standard-IA after 30 days at the earliest, got %d", a.InfrequentAccessAfterDays)
+	}
+	if a.GlacierAfterDays < a.InfrequentAccessAfterDays+30 {
+		errs.Add(ap.Child("glacierAfterDays"), "must be >= infrequentAccessAfterDays + 30 (%d): S3 bills Standard-IA for 30 days, got %d", a.InfrequentAccessAfterDays+30, a.GlacierAfterDays)
+	}
+	if a.ExpireAfterDays <= a.GlacierAfterDays {
+		errs.Add(ap.Child("expireAfterDays"), "must be > glacierAfterDays (%d), got %d", a.GlacierAfterDays, a.ExpireAfterDays)
+	}
+	if len(l.Services) == 0 {
+		errs.Required(p.Child("services"), "the services whose logs are partitioned, e.g. [api-gateway]")
+	}
+	seen := map[string]int{}
+	for i, s := range l.Services {
+		sp := p.Child("services").Index(i)
+		if !serviceName.MatchString(s) {
+			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be a lowercase service name (letters, digits, -)")
+		}
+		if j, dup := seen[s]; dup {
+			errs.Add(sp, "%q is also services[%d]: list each service once", s, j)
+		}
+		seen[s] = i
+	}
+	if l.BufferIntervalSeconds < 60 || l.BufferIntervalSeconds > 900 {
+		errs.Add(p.Child("bufferIntervalSeconds"), "Firehose buffers 60 to 900 seconds, got %d", l.BufferIntervalSeconds)
+	}
+	if l.BufferSizeMiB < 64 || l.BufferSizeMiB > 128 {
+		errs.Add(p.Child("bufferSizeMiB"), "must be 64 to 128 (dynamic partitioning needs at least 64), got %d", l.BufferSizeMiB)
+	}
+	if l.AthenaBytesScannedCutoffGiB < 1 {
+		errs.Add(p.Child("athenaBytesScannedCutoffGiB"), "must be >= 1, got %d", l.AthenaBytesScannedCutoffGiB)
 	}
 }

@@ -15,15 +15,16 @@ type NetworkStack struct {
 }
 
 // NewNetworkStack maps cfg.Network to the network constructs.
-func NewNetworkStack(stage awscdk.Stage, cfg *envs.Config) *NetworkStack {
+func NewNetworkStack(stage awscdk.Stage, cfg *envs.Config, logs *LoggingStack) *NetworkStack {
 	s := &NetworkStack{Stack: newStack(stage, cfg, "network", "VPC over 3 AZs, endpoints, flow logs and Direct Connect")}
 	n := cfg.Network
 	s.Network = network.NewNetwork(s.Stack, "Network", network.NetworkProps{
-		Cidr:                 n.VpcCidr,
-		AvailabilityZones:    cfg.AvailabilityZones,
-		NatGateways:          n.NatGateways,
-		FlowLogRetentionDays: n.FlowLogRetentionDays,
-		RemovalPolicy:        removalPolicy(cfg),
+		Cidr:              n.VpcCidr,
+		AvailabilityZones: cfg.AvailabilityZones,
+		NatGateways:       n.NatGateways,
+		// Flow logs land in the log archive as Parquet, queryable by Athena.
+		FlowLogBucket: logs.Archive.Bucket,
+		RemovalPolicy: removalPolicy(cfg),
 	})
 	switch n.DirectConnect.Mode {
 	case envs.DirectConnectVGW:

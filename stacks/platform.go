@@ -22,6 +22,7 @@ type Environment struct {
 	Config   *envs.Config
 	Stage    awscdk.Stage
 	GitHub   awscdk.Stack
+	Logging  *LoggingStack
 	Network  *NetworkStack
 	Clusters []*ClusterStack
 }
@@ -43,7 +44,8 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 
 	e := &Environment{Config: cfg, Stage: stage}
 	e.GitHub = NewGitHubStack(stage, cfg)
-	e.Network = NewNetworkStack(stage, cfg)
+	e.Logging = NewLoggingStack(stage, cfg)
+	e.Network = NewNetworkStack(stage, cfg, e.Logging)
 	for _, cl := range cfg.Clusters {
 		e.Clusters = append(e.Clusters, NewClusterStack(stage, cfg, cl, e.Network))
 	}

@@ -85,6 +85,8 @@ func NewTrail(scope constructs.Construct, id string, props TrailProps) *Trail {
 		SendToCloudWatchLogs:       jsii.Bool(true),
 		CloudWatchLogGroup:         t.LogGroup,
 	})
+	// Deleting the stack must not stop the audit trail in envs that keep data.
+	t.Trail.ApplyRemovalPolicy(props.RemovalPolicy)
 	// CloudTrail encrypts with the key only if the key policy lets it, for
 	// this account's trails (AWS CloudTrail user guide, "Configure AWS KMS
 	// key policies for CloudTrail").

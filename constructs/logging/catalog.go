@@ -106,6 +106,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 		CatalogId:     account,
 		DatabaseInput: &awsglue.CfnDatabase_DatabaseInputProperty{Name: jsii.String(props.Database), Description: jsii.String("Platform logs in the log archive")},
 	})
+	c.Database.ApplyRemovalPolicy(props.RemovalPolicy, nil)
 	bucketURL := fmt.Sprintf("s3://%s/", *props.Archive.Bucket.BucketName())
 	for _, t := range props.Tables {
 		var columns []*awsglue.CfnTable_ColumnProperty
@@ -147,6 +148,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 			},
 		})
 		table.Node().AddDependency(c.Database)
+		table.ApplyRemovalPolicy(props.RemovalPolicy, nil)
 		c.Tables[t.Name] = table
 	}
 
@@ -185,6 +187,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 		},
 		RecursiveDeleteOption: jsii.Bool(false),
 	})
+	c.WorkGroup.ApplyRemovalPolicy(props.RemovalPolicy, nil)
 	c.addSavedQueries(props)
 	compliance.Suppress(c.ResultsBucket,
 		compliance.Suppression{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Reason: "Query results are disposable (30-day expiry) and stay in the environment's region."},

@@ -1,0 +1,27 @@
+package envs
+
+// Logging is where the env's logs go: the archive's lifecycle, the services
+// whose application logs are partitioned, and the query limits.
+type Logging struct {
+	// Archive is the log archive's lifecycle.
+	Archive Archive `json:"archive,omitempty"`
+	// Services are the services whose logs the app log stream partitions
+	// and Athena projects (the "service" field of each log line).
+	Services []string `json:"services" jsonschema:"minItems=1"`
+	// BufferIntervalSeconds and BufferSizeMiB trade log latency for fewer,
+	// larger objects. @default 300 and 64
+	BufferIntervalSeconds int `json:"bufferIntervalSeconds,omitempty" jsonschema:"minimum=60,maximum=900"`
+	BufferSizeMiB         int `json:"bufferSizeMiB,omitempty" jsonschema:"minimum=64,maximum=128"`
+	// AthenaBytesScannedCutoffGiB cancels a query that scans more. @default 100
+	AthenaBytesScannedCutoffGiB int `json:"athenaBytesScannedCutoffGiB,omitempty" jsonschema:"minimum=1"`
+}
+
+// Archive is the log archive's lifecycle in days.
+type Archive struct {
+	// InfrequentAccessAfterDays moves logs to Standard-IA. @default 30
+	InfrequentAccessAfterDays int `json:"infrequentAccessAfterDays,omitempty" jsonschema:"minimum=30"`
+	// GlacierAfterDays moves logs to Glacier Instant Retrieval. @default 90
+	GlacierAfterDays int `json:"glacierAfterDays,omitempty"`
+	// ExpireAfterDays deletes logs. @default 400
+	ExpireAfterDays int `json:"expireAfterDays,omitempty"`
+}

@@ -1,0 +1,69 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/ecplatform/eks-platform/constructs/audit"
+	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/envs"
+)
+
+// LoggingStack is <env>-logging: the log archive, the Firehose streams into
+// it, the Athena catalog over it, and the CloudTrail audit trail.
+type LoggingStack struct {
+	awscdk.Stack
+	Archive *logging.LogArchive
+	AppLogs *logging.LogDeliveryStream
+	// WafLogs is the aws-waf-logs-<env> stream every web ACL logs to.
+	WafLogs *logging.LogDeliveryStream
+	Catalog *logging.LogQueryCatalog
+	Trail   *audit.Trail
+}
+
+// NewLoggingStack maps cfg.Logging to the logging and audit constructs.
+func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
+	s := &LoggingStack{Stack: newStack(stage, cfg, "logging", "log archive, Firehose to S3, Athena, CloudTrail")}
+	l := cfg.Logging
+	s.Archive = logging.NewLogArchive(s.Stack, "Archive", logging.LogArchiveProps{
+		InfrequentAccessAfterDays: l.Archive.InfrequentAccessAfterDays,
+		GlacierAfterDays:          l.Archive.GlacierAfterDays,
+		ExpireAfterDays:           l.Archive.ExpireAfterDays,
+		RemovalPolicy:             removalPolicy(cfg),
+	})
+	s.AppLogs = logging.NewLogDeliveryStream(s.Stack, "AppLogs", logging.LogDeliveryStreamProps{
+		Name:    cfg.Name + "-app-logs",
+		Archive: s.Archive,
+		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
+			{Name: "service", RecordField: "service", Values: l.Services},
+			{Name: "dt"},
+		}},
+		BufferIntervalSeconds: l.BufferIntervalSeconds,
+		BufferSizeMiB:         l.BufferSizeMiB,
+		RemovalPolicy:         removalPolicy(cfg),
+	})
+	s.WafLogs = logging.NewLogDeliveryStream(s.Stack, "WafLogs", logging.LogDeliveryStreamProps{
+		Name:                  "aws-waf-logs-" + cfg.Name,
+		Archive:               s.Archive,
+		Layout:                logging.Layout{Root: "waf/", Keys: []logging.PartitionKey{{Name: "dt"}}},
+		BufferIntervalSeconds: l.BufferIntervalSeconds,
+		BufferSizeMiB:         l.BufferSizeMiB,
+		RemovalPolicy:         removalPolicy(cfg),
+	})
+	s.Catalog = logging.NewLogQueryCatalog(s.Stack, "Catalog", logging.LogQueryCatalogProps{
+		Database:              cfg.Name + "_logs",
+		Archive:               s.Archive,
+		WorkGroup:             cfg.Name + "-logs",
+		BytesScannedCutoffGiB: l.AthenaBytesScannedCutoffGiB,
+		Tables: []logging.Table{
+			{Name: logging.AppLogsTable, Stream: s.AppLogs, Columns: logging.AppLogColumns},
+			{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
+		},
+		RemovalPolicy: removalPolicy(cfg),
+	})
+	s.Trail = audit.NewTrail(s.Stack, "Trail", audit.TrailProps{
+		Bucket:        s.Archive.Bucket,
+		Key:           s.Archive.Key,
+		RemovalPolicy: removalPolicy(cfg),
+	})
+	return s
+}
