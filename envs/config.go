@@ -25,6 +25,8 @@ type Config struct {
 	Network Network `json:"network"`
 	// Clusters are the env's EKS clusters, each in its own stack.
 	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
+	// Edge is how traffic reaches the clusters: ALBs, WAF, Route 53.
+	Edge Edge `json:"edge"`
 	// Logging is the env's log archive and log pipeline.
 	Logging Logging `json:"logging"`
 	// Delivery is how GitHub Actions deploys this env.

@@ -8,6 +8,12 @@ const (
 // SetDefaults fills the fields a config may leave out. It runs before
 // validation, so validation sees the values the app will use.
 func SetDefaults(c *Config) {
+	if c.Edge.ApiGateway.HealthCheckPath == "" {
+		c.Edge.ApiGateway.HealthCheckPath = "/healthz"
+	}
+	if c.Edge.Waf.RateWindowSeconds == 0 {
+		c.Edge.Waf.RateWindowSeconds = 300
+	}
 	l := &c.Logging
 	for field, def := range map[*int]int{
 		&l.Archive.InfrequentAccessAfterDays: 30, &l.Archive.GlacierAfterDays: 90, &l.Archive.ExpireAfterDays: 400,

@@ -85,7 +85,7 @@ func TestValidateSet(t *testing.T) {
 		want []string
 	}{
 		{"shipped envs are a valid set", same, nil},
-		{"shared account", func(s string) string { return strings.Replace(s, `"430987654321"`, `"210987654321"`, 1) },
+		{"shared account", func(s string) string { return strings.ReplaceAll(s, "430987654321", "210987654321") },
 			[]string{`prd.yaml:4: account: 210987654321 is also dev's account (dev.yaml): each env has its own AWS account`}},
 		{"overlapping VPCs", func(s string) string { return strings.Replace(s, "10.130.0.0/16", "10.110.0.0/17", 1) },
 			[]string{"prd.yaml:17: network.vpcCidr: 10.110.0.0/17 overlaps dev's VPC 10.110.0.0/16 (dev.yaml)"}},

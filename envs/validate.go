@@ -38,6 +38,7 @@ func Validate(c *Config) ErrorList {
 	validateClusters(c, &errs)
 	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
 	validateLogging(c.Logging, NewPath("logging"), &errs)
+	validateEdge(c, &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {
@@ -208,6 +209,11 @@ func parseCIDR(s string, p *Path, errs *ErrorList) (netip.Prefix, bool) {
 		return netip.Prefix{}, false
 	}
 	return pr, true
+}
+
+func parseCIDRQuiet(s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	return p, err == nil
 }
 
 // ValidateSet checks what no single file can: names and accounts are unique

@@ -25,6 +25,8 @@ type Environment struct {
 	Logging  *LoggingStack
 	Network  *NetworkStack
 	Clusters []*ClusterStack
+	Edges    []*EdgeStack
+	DNS      awscdk.Stack
 }
 
 // NewEnvironment builds cfg's Stage (its account and region, its stacks
@@ -47,8 +49,11 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	e.Logging = NewLoggingStack(stage, cfg)
 	e.Network = NewNetworkStack(stage, cfg, e.Logging)
 	for _, cl := range cfg.Clusters {
-		e.Clusters = append(e.Clusters, NewClusterStack(stage, cfg, cl, e.Network))
+		cs := NewClusterStack(stage, cfg, cl, e.Network)
+		e.Clusters = append(e.Clusters, cs)
+		e.Edges = append(e.Edges, NewEdgeStack(stage, cfg, cs, cl.Name, e.Network, e.Logging))
 	}
+	e.DNS = NewDNSStack(stage, cfg, e.Edges)
 	return e
 }
 

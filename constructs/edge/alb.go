@@ -120,7 +120,7 @@ func newAlb(scope constructs.Construct, id string, props AlbProps, internetFacin
 	}
 	a.SecurityGroup = awsec2.NewSecurityGroup(self, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              props.Vpc,
-		Description:      jsii.String(fmt.Sprintf("%s: HTTPS in, the API gateway's pods out", *self.Node().Path())),
+		Description:      jsii.String(fmt.Sprintf("%s: HTTPS in, API gateway pods out", *self.Node().Path())),
 		AllowAllOutbound: jsii.Bool(false),
 	})
 	a.LoadBalancer = elbv2.NewApplicationLoadBalancer(self, jsii.String("LoadBalancer"), &elbv2.ApplicationLoadBalancerProps{
@@ -138,11 +138,8 @@ func newAlb(scope constructs.Construct, id string, props AlbProps, internetFacin
 		Protocol:     elbv2.ApplicationProtocol_HTTPS,
 		Certificates: &[]elbv2.IListenerCertificate{elbv2.ListenerCertificate_FromCertificateManager(props.Certificate)},
 		SslPolicy:    elbv2.SslPolicy_RECOMMENDED_TLS,
-		Open:         jsii.Bool(false),
-		// Until WeightedTargets sets the forward, nothing is served.
-		DefaultAction: elbv2.ListenerAction_FixedResponse(jsii.Number(503), &elbv2.FixedResponseOptions{
-			ContentType: jsii.String("text/plain"), MessageBody: jsii.String("no backend"),
-		}),
+		// WeightedTargets sets the default action (CDK fails synth if none is set).
+		Open: jsii.Bool(false),
 	})
 	return a
 }

@@ -1,0 +1,71 @@
+package envs
+
+// Edge is how traffic reaches the API gateway in each cluster: names,
+// zones and certificates, the API gateway's canary weights, the clusters'
+// Route 53 weights and the WAF in front of the internet-facing ALBs.
+type Edge struct {
+	// PublicZone holds ExternalName (the mobile apps' API name).
+	PublicZone Zone `json:"publicZone"`
+	// PrivateZone (associated with the VPC and resolvable from on-prem)
+	// holds InternalName (the on-prem web servers' API name).
+	PrivateZone  Zone   `json:"privateZone"`
+	ExternalName string `json:"externalName"`
+	InternalName string `json:"internalName"`
+	// ExternalCertificateArn imports a certificate for ExternalName.
+	// @default - an ACM certificate DNS-validated in PublicZone
+	ExternalCertificateArn string `json:"externalCertificateArn,omitempty"`
+	// InternalCertificateArn is the certificate for InternalName. Required:
+	// a private name cannot be DNS-validated publicly (issue it from ACM
+	// Private CA or import it into ACM).
+	InternalCertificateArn string `json:"internalCertificateArn"`
+	// ApiGateway is the in-cluster API gateway the ALBs forward to.
+	ApiGateway ApiGateway `json:"apiGateway"`
+	// TargetWeights split each ALB's traffic between the API gateway's
+	// stable and canary releases: 0..100 each, summing to 100.
+	TargetWeights TargetWeights `json:"targetWeights"`
+	// ClusterWeights are the Route 53 weights by cluster name, 0..255; 0
+	// takes a cluster out of service. Every cluster is listed.
+	ClusterWeights map[string]int `json:"clusterWeights"`
+	// Waf configures the web ACL of the internet-facing ALBs.
+	Waf Waf `json:"waf"`
+}
+
+// Zone is a Route 53 hosted zone, by id and name (no lookup at synth).
+type Zone struct {
+	ID   string `json:"id" jsonschema:"pattern=^Z[A-Z0-9]{1,32}$"`
+	Name string `json:"name"`
+}
+
+// ApiGateway is the in-cluster API gateway's two Services.
+type ApiGateway struct {
+	Namespace string `json:"namespace"`
+	// Service and CanaryService are the stable and canary Services.
+	Service       string `json:"service"`
+	CanaryService string `json:"canaryService"`
+	// Port is the Services' port, also the pods' target port.
+	Port int `json:"port" jsonschema:"minimum=1,maximum=65535"`
+	// HealthCheckPath is probed on each pod and, through the ALB, by
+	// Route 53. @default /healthz
+	HealthCheckPath string `json:"healthCheckPath,omitempty"`
+}
+
+// TargetWeights split traffic between the stable and canary releases.
+type TargetWeights struct {
+	Stable int `json:"stable" jsonschema:"minimum=0,maximum=100"`
+	Canary int `json:"canary" jsonschema:"minimum=0,maximum=100"`
+}
+
+// Waf is the web ACL of the internet-facing ALBs.
+type Waf struct {
+	// RateLimit is the most requests one client IP may send per window.
+	RateLimit int `json:"rateLimit" jsonschema:"minimum=10"`
+	// RateWindowSeconds is 60, 120, 300 or 600. @default 300
+	RateWindowSeconds int `json:"rateWindowSeconds,omitempty" jsonschema:"enum=60,enum=120,enum=300,enum=600"`
+	// AllowCidrs are always allowed, BlockCidrs always blocked.
+	AllowCidrs []string `json:"allowCidrs,omitempty"`
+	BlockCidrs []string `json:"blockCidrs,omitempty"`
+	// BlockCountries are ISO 3166 alpha-2 country codes.
+	BlockCountries []string `json:"blockCountries,omitempty"`
+	// BotControl adds AWS WAF Bot Control (billed per request).
+	BotControl bool `json:"botControl,omitempty"`
+}

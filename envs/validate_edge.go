@@ -1,0 +1,151 @@
+package envs
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ecplatform/eks-platform/constructs/edge"
+)
+
+var (
+	zoneIDPattern  = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+	dnsNamePattern = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	labelPattern   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+func validateEdge(c *Config, errs *ErrorList) {
+	e, p := c.Edge, NewPath("edge")
+	validateZone(e.PublicZone, e.ExternalName, p.Child("publicZone"), p.Child("externalName"), errs)
+	validateZone(e.PrivateZone, e.InternalName, p.Child("privateZone"), p.Child("internalName"), errs)
+	if e.ExternalCertificateArn != "" {
+		validateCertificateArn(c, e.ExternalCertificateArn, p.Child("externalCertificateArn"), errs)
+	}
+	if e.InternalCertificateArn == "" {
+		errs.Required(p.Child("internalCertificateArn"), "an ACM certificate ARN for the internal name (ACM Private CA or imported): a private name cannot be DNS-validated")
+	} else {
+		validateCertificateArn(c, e.InternalCertificateArn, p.Child("internalCertificateArn"), errs)
+	}
+	g, gp := e.ApiGateway, p.Child("apiGateway")
+	for field, v := range map[string]string{"namespace": g.Namespace, "service": g.Service, "canaryService": g.CanaryService} {
+		if !labelPattern.MatchString(v) {
+			errs.Invalid(gp.Child(field), fmt.Sprintf("%q", v), "must be a Kubernetes name (lowercase letters, digits, -)")
+		}
+	}
+	if g.Port < 1 || g.Port > 65535 {
+		errs.Add(gp.Child("port"), "must be between 1 and 65535, got %d", g.Port)
+	}
+	if !strings.HasPrefix(g.HealthCheckPath, "/") {
+		errs.Invalid(gp.Child("healthCheckPath"), fmt.Sprintf("%q", g.HealthCheckPath), "must be a path starting with /")
+	}
+	tw, tp := e.TargetWeights, p.Child("targetWeights")
+	for field, w := range map[string]int{"stable": tw.Stable, "canary": tw.Canary} {
+		if w < 0 || w > 100 {
+			errs.Add(tp.Child(field), "must be between 0 and 100, got %d", w)
+		}
+	}
+	if tw.Stable+tw.Canary != 100 {
+		errs.Add(tp, "stable + canary must sum to 100, got %d + %d = %d", tw.Stable, tw.Canary, tw.Stable+tw.Canary)
+	}
+	validateClusterWeights(c, p.Child("clusterWeights"), errs)
+	validateWaf(e.Waf, p.Child("waf"), errs)
+}
+
+func validateZone(z Zone, name string, zp, np *Path, errs *ErrorList) {
+	if !zoneIDPattern.MatchString(z.ID) {
+		errs.Invalid(zp.Child("id"), fmt.Sprintf("%q", z.ID), "must be a Route 53 hosted zone id (Z and up to 32 uppercase letters or digits)")
+	}
+	if !dnsNamePattern.MatchString(z.Name) {
+		errs.Invalid(zp.Child("name"), fmt.Sprintf("%q", z.Name), "must be a lowercase DNS name such as shop.example.com")
+		return
+	}
+	if !dnsNamePattern.MatchString(name) || !strings.HasSuffix(name, "."+z.Name) {
+		errs.Invalid(np, fmt.Sprintf("%q", name), fmt.Sprintf("must be a lowercase DNS name inside the zone %s", z.Name))
+	}
+}
+
+var certArnPattern = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):([0-9]{12}):certificate/[0-9a-f-]{36}$`)
+
+func validateCertificateArn(c *Config, arn string, p *Path, errs *ErrorList) {
+	m := certArnPattern.FindStringSubmatch(arn)
+	switch {
+	case m == nil:
+		errs.Invalid(p, fmt.Sprintf("%q", arn), "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
+	case m[1] != c.Region:
+		errs.Add(p, "the certificate is in %s but the ALBs are in %s: ALBs use certificates of their own region", m[1], c.Region)
+	case m[2] != c.Account:
+		errs.Add(p, "the certificate belongs to account %s, not this env's %s", m[2], c.Account)
+	}
+}
+
+func validateClusterWeights(c *Config, p *Path, errs *ErrorList) {
+	var clusters []string
+	for _, cl := range c.Clusters {
+		clusters = append(clusters, cl.Name)
+	}
+	names := make([]string, 0, len(c.Edge.ClusterWeights))
+	for n := range c.Edge.ClusterWeights {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	total := 0
+	for _, n := range names {
+		w := c.Edge.ClusterWeights[n]
+		if !slices.Contains(clusters, n) {
+			errs.Add(p.Key(n), "names no cluster; clusters are %s", strings.Join(clusters, ", "))
+		}
+		if w < 0 || w > 255 {
+			errs.Add(p.Key(n), "must be between 0 and 255 (Route 53 weights), got %d", w)
+		}
+		total += w
+	}
+	for _, cl := range clusters {
+		if _, ok := c.Edge.ClusterWeights[cl]; !ok {
+			errs.Add(p, "cluster %s has no weight: give it one (0 keeps it out of service)", cl)
+		}
+	}
+	if len(names) > 0 && total == 0 {
+		errs.Add(p, "every weight is 0: the API would have no cluster to go to; give one cluster a weight")
+	}
+}
+
+func validateWaf(w Waf, p *Path, errs *ErrorList) {
+	if w.RateLimit < edge.MinRateLimit {
+		errs.Add(p.Child("rateLimit"), "must be at least %d (WAF's minimum), got %d", edge.MinRateLimit, w.RateLimit)
+	}
+	if !slices.Contains(edge.RateWindows, w.RateWindowSeconds) {
+		errs.Add(p.Child("rateWindowSeconds"), "WAF evaluates rate limits over 60, 120, 300 or 600 seconds, got %d", w.RateWindowSeconds)
+	}
+	var allow []struct {
+		i int
+		s string
+	}
+	for i, s := range w.AllowCidrs {
+		if _, ok := parseCIDR(s, p.Child("allowCidrs").Index(i), errs); ok {
+			allow = append(allow, struct {
+				i int
+				s string
+			}{i, s})
+		}
+	}
+	for i, s := range w.BlockCidrs {
+		bp := p.Child("blockCidrs").Index(i)
+		b, ok := parseCIDR(s, bp, errs)
+		if !ok {
+			continue
+		}
+		for _, a := range allow {
+			if ap, _ := parseCIDRQuiet(a.s); ap.Overlaps(b) {
+				errs.Add(bp, "%s overlaps allowCidrs[%d] %s: a range cannot be both allowed and blocked", b, a.i, a.s)
+			}
+		}
+	}
+	for i, cc := range w.BlockCountries {
+		if !countryPattern.MatchString(cc) {
+			errs.Invalid(p.Child("blockCountries").Index(i), fmt.Sprintf("%q", cc), "must be an ISO 3166 alpha-2 code such as KP")
+		}
+	}
+}
