@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/ecplatform/eks-platform/internal/review"
 )
 
 func main() {
@@ -28,7 +30,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "review: -env is required (e.g. -env prd)")
 		os.Exit(1)
 	}
-	report, err := Review(*env, *assemblyDir, *base)
+	report, err := review.Review(*env, *assemblyDir, *base)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "review:", err)
 		os.Exit(1)

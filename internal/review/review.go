@@ -1,4 +1,6 @@
-package main
+// Package review reports what a deploy of one environment would change,
+// stack by stack, from the CDK's own diff engine.
+package review
 
 import (
 	"bytes"
@@ -209,11 +211,11 @@ func diffStack(name, oldPath, newPath string, isNew, isGone bool) (StackReport, 
 // diffScript finds diff.js from the working directory (the repository root
 // or a package directory below it).
 func diffScript() string {
-	for _, p := range []string{"bin/review/diff.js", "diff.js", "../review/diff.js", "../bin/review/diff.js"} {
+	for _, p := range []string{"internal/review/diff.js", "diff.js", "../internal/review/diff.js", "../../internal/review/diff.js"} {
 		if _, err := os.Stat(p); err == nil {
 			abs, _ := filepath.Abs(p)
 			return abs
 		}
 	}
-	return "bin/review/diff.js"
+	return "internal/review/diff.js"
 }

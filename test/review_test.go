@@ -1,0 +1,79 @@
+package test
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/review"
+	"github.com/ecplatform/eks-platform/stacks"
+)
+
+// TestReviewOfARealEdit makes the delivery issue's edit on prd's real config
+// (a node group's instance types, a WAF rule removed by turning Bot Control
+// off, a new resource: an allow-list IP set) and reviews the synthesized
+// result against the committed snapshots: each change is listed, the node
+// group replacement first, and the review fails as destructive.
+// The app itself refuses the instance-type edit at synth (the upgrade
+// guardrail); the review is the second line of defence for any assembly.
+func TestReviewOfARealEdit(t *testing.T) {
+	data, err := os.ReadFile("../envs/prd.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "instanceTypes: [m7i.2xlarge]\n        minSize: 3\n        desiredSize: 6\n        maxSize: 12\n      - pool: batch",
+		"instanceTypes: [m7i.4xlarge]\n        minSize: 3\n        desiredSize: 6\n        maxSize: 12\n      - pool: batch", 1)
+	edited = strings.Replace(edited, "    botControl: true\n", "    allowCidrs: [203.0.113.0/24]\n", 1)
+	if edited == string(data) {
+		t.Fatal("the edit did not apply")
+	}
+	cfg, err := envs.Parse("prd.yaml", []byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags, Outdir: jsii.String(out)})
+	stacks.NewEnvironment(app, cfg)
+	app.Synth(nil)
+
+	report, err := review.Review("prd", out, "golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	report.WriteMarkdown(&md, false)
+	text := md.String()
+	if !report.Destructive() {
+		t.Errorf("replacing a node group must fail the review:\n%s", text)
+	}
+	for _, want := range []string{
+		"### prd-cluster-blue",
+		"| 🛑 destructive | `ClusterNodeGroupgeneral134",
+		"AWS::EKS::Nodegroup | WILL_REPLACE | InstanceTypes (replace)",
+		"### prd-edge-blue",
+		"AWS::WAFv2::WebACL | WILL_UPDATE | Rules (update)",
+		"| ➕ add | `WafAllowList",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("review lacks %q:\n%s", want, text)
+		}
+	}
+	// Dangerous first: in the cluster stack's table, the replacement leads.
+	section := text[strings.Index(text, "### prd-cluster-blue"):]
+	rows := strings.Split(section, "\n")
+	if len(rows) < 5 || !strings.HasPrefix(rows[4], "| 🛑 destructive") {
+		t.Errorf("first row of prd-cluster-blue is not the replacement:\n%s", section)
+	}
+	for _, s := range report.Stacks {
+		if s.Name == "prd-network" || s.Name == "prd-logging" || s.Name == "prd-github" {
+			if len(s.Changes) > 0 {
+				t.Errorf("%s changed but the edit does not touch it: %+v", s.Name, s.Changes)
+			}
+		}
+	}
+}
