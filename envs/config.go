@@ -27,6 +27,8 @@ type Config struct {
 	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
 	// Edge is how traffic reaches the clusters: ALBs, WAF, Route 53.
 	Edge Edge `json:"edge"`
+	// Monitoring is the env's canaries and alarms.
+	Monitoring Monitoring `json:"monitoring"`
 	// Logging is the env's log archive and log pipeline.
 	Logging Logging `json:"logging"`
 	// Delivery is how GitHub Actions deploys this env.

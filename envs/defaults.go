@@ -18,6 +18,7 @@ func SetDefaults(c *Config) {
 	for field, def := range map[*int]int{
 		&l.Archive.InfrequentAccessAfterDays: 30, &l.Archive.GlacierAfterDays: 90, &l.Archive.ExpireAfterDays: 400,
 		&l.BufferIntervalSeconds: 300, &l.BufferSizeMiB: 64, &l.AthenaBytesScannedCutoffGiB: 100,
+		&c.Monitoring.CanaryEveryMinutes: 5, &c.Monitoring.Max5xxPerFiveMinutes: 25, &c.Monitoring.MaxWafBlockedPerFiveMinutes: 1000,
 	} {
 		if *field == 0 {
 			*field = def

@@ -39,6 +39,7 @@ func Validate(c *Config) ErrorList {
 	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
 	validateLogging(c.Logging, NewPath("logging"), &errs)
 	validateEdge(c, &errs)
+	validateMonitoring(c.Monitoring, NewPath("monitoring"), &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {
@@ -318,5 +319,29 @@ func validateLogging(l Logging, p *Path, errs *ErrorList) {
 	}
 	if l.AthenaBytesScannedCutoffGiB < 1 {
 		errs.Add(p.Child("athenaBytesScannedCutoffGiB"), "must be >= 1, got %d", l.AthenaBytesScannedCutoffGiB)
+	}
+}
+
+var (
+	slackWorkspacePattern = regexp.MustCompile(`^[0-9A-Z]{1,255}$`)
+	slackChannelPattern   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+)
+
+func validateMonitoring(m Monitoring, p *Path, errs *ErrorList) {
+	sp := p.Child("slack")
+	if !slackWorkspacePattern.MatchString(m.Slack.WorkspaceID) {
+		errs.Invalid(sp.Child("workspaceId"), fmt.Sprintf("%q", m.Slack.WorkspaceID), "must be the Slack workspace id shown in the AWS Chatbot console, e.g. T01234567")
+	}
+	if !slackChannelPattern.MatchString(m.Slack.ChannelID) {
+		errs.Invalid(sp.Child("channelId"), fmt.Sprintf("%q", m.Slack.ChannelID), "must be the Slack channel id (channel details, bottom), e.g. C01234567")
+	}
+	if m.CanaryEveryMinutes < 1 || m.CanaryEveryMinutes > 60 {
+		errs.Add(p.Child("canaryEveryMinutes"), "must be between 1 and 60, got %d", m.CanaryEveryMinutes)
+	}
+	if m.Max5xxPerFiveMinutes < 1 {
+		errs.Add(p.Child("max5xxPerFiveMinutes"), "must be >= 1, got %d", m.Max5xxPerFiveMinutes)
+	}
+	if m.MaxWafBlockedPerFiveMinutes < 1 {
+		errs.Add(p.Child("maxWafBlockedPerFiveMinutes"), "must be >= 1, got %d", m.MaxWafBlockedPerFiveMinutes)
 	}
 }

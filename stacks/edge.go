@@ -17,11 +17,15 @@ type EdgeStack struct {
 	awscdk.Stack
 	Cluster            string
 	External, Internal *edge.Alb
+	// Targets by ALB: "external", "internal".
+	Targets map[string]*edge.WeightedTargets
+	// WebAclName names the external ALB's web ACL (its metrics dimension).
+	WebAclName string
 }
 
 // NewEdgeStack maps cfg.Edge to one cluster's edge constructs.
 func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name string, net *NetworkStack, logs *LoggingStack) *EdgeStack {
-	s := &EdgeStack{Stack: newStack(stage, cfg, "edge-"+name, "ALBs, WAF and weighted targets of cluster "+name), Cluster: name}
+	s := &EdgeStack{Stack: newStack(stage, cfg, "edge-"+name, "ALBs, WAF and weighted targets of cluster "+name), Cluster: name, Targets: map[string]*edge.WeightedTargets{}}
 	e := cfg.Edge
 	var externalCert awscertificatemanager.ICertificate
 	if e.ExternalCertificateArn != "" {
@@ -49,8 +53,12 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 		DeletionProtection: cfg.Protection.TerminationProtection,
 	})
 	g := e.ApiGateway
-	for id, alb := range map[string]*edge.Alb{"ExternalTargets": s.External, "InternalTargets": s.Internal} {
-		edge.NewWeightedTargets(s.Stack, id, edge.WeightedTargetsProps{
+	for _, t := range []struct {
+		id, key string
+		alb     *edge.Alb
+	}{{"ExternalTargets", "external", s.External}, {"InternalTargets", "internal", s.Internal}} {
+		id, alb := t.id, t.alb
+		s.Targets[t.key] = edge.NewWeightedTargets(s.Stack, id, edge.WeightedTargetsProps{
 			Alb:              alb,
 			Cluster:          cl.Cluster.Cluster,
 			PodSecurityGroup: cl.Cluster.Cluster.ClusterSecurityGroup(),
@@ -62,8 +70,9 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 			HealthCheckPath:  g.HealthCheckPath,
 		})
 	}
+	s.WebAclName = cfg.Name + "-" + name + "-external"
 	edge.NewWebAcl(s.Stack, "Waf", edge.WebAclProps{
-		Name:              cfg.Name + "-" + name + "-external",
+		Name:              s.WebAclName,
 		LoadBalancers:     []elbv2.IApplicationLoadBalancer{s.External.LoadBalancer},
 		RateLimit:         e.Waf.RateLimit,
 		RateWindowSeconds: e.Waf.RateWindowSeconds,

@@ -19,14 +19,15 @@ var FeatureFlags = cdkflags.FeatureFlags
 
 // Environment is one env's Stage and its stacks.
 type Environment struct {
-	Config   *envs.Config
-	Stage    awscdk.Stage
-	GitHub   awscdk.Stack
-	Logging  *LoggingStack
-	Network  *NetworkStack
-	Clusters []*ClusterStack
-	Edges    []*EdgeStack
-	DNS      awscdk.Stack
+	Config     *envs.Config
+	Stage      awscdk.Stage
+	GitHub     awscdk.Stack
+	Logging    *LoggingStack
+	Network    *NetworkStack
+	Clusters   []*ClusterStack
+	Edges      []*EdgeStack
+	DNS        awscdk.Stack
+	Monitoring awscdk.Stack
 }
 
 // NewEnvironment builds cfg's Stage (its account and region, its stacks
@@ -54,6 +55,7 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 		e.Edges = append(e.Edges, NewEdgeStack(stage, cfg, cs, cl.Name, e.Network, e.Logging))
 	}
 	e.DNS = NewDNSStack(stage, cfg, e.Edges)
+	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Edges)
 	return e
 }
 

@@ -1,0 +1,49 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+
+	"github.com/ecplatform/eks-platform/constructs/monitoring"
+	"github.com/ecplatform/eks-platform/envs"
+)
+
+// runbook is where every alarm of the platform sends the on-call.
+const runbook = "follow docs/runbook.md in the platform repository"
+
+// NewMonitoringStack is <env>-monitoring: the alarm channel to Slack, the
+// canaries against the external name (from the internet) and the internal
+// name (from inside the VPC), and the alarms on the edge and the log pipeline.
+func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack, logs *LoggingStack, edges []*EdgeStack) awscdk.Stack {
+	s := newStack(stage, cfg, "monitoring", "canaries and alarms to Slack")
+	m, e := cfg.Monitoring, cfg.Edge
+	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
+		Name: cfg.Name, SlackWorkspaceID: m.Slack.WorkspaceID, SlackChannelID: m.Slack.ChannelID, RemovalPolicy: removalPolicy(cfg),
+	})
+	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", logs.Archive.Key, logs.Archive.AccessLogBucket, removalPolicy(cfg))
+	monitoring.NewCanary(s, "ExternalCanary", monitoring.CanaryProps{
+		Name: cfg.Name + "-api-external", URL: "https://" + e.ExternalName + e.ApiGateway.HealthCheckPath,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: runbook,
+	})
+	monitoring.NewCanary(s, "InternalCanary", monitoring.CanaryProps{
+		Name: cfg.Name + "-api-internal", URL: "https://" + e.InternalName + e.ApiGateway.HealthCheckPath, Vpc: net.Network.Vpc,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: runbook,
+	})
+	for _, es := range edges {
+		for key, alb := range map[string]elbv2.ApplicationLoadBalancer{"external": es.External.LoadBalancer, "internal": es.Internal.LoadBalancer} {
+			t := es.Targets[key]
+			monitoring.NewAlbAlarms(s, fmt.Sprintf("Alb-%s-%s", es.Cluster, key), monitoring.AlbAlarmsProps{
+				Name: fmt.Sprintf("%s %s %s", cfg.Name, es.Cluster, key), LoadBalancer: alb,
+				TargetGroups: []elbv2.ApplicationTargetGroup{t.Stable, t.Canary}, Action: channel.Action,
+				Max5xxPerFiveMinutes: m.Max5xxPerFiveMinutes,
+			})
+		}
+		monitoring.NewWafAlarms(s, "Waf-"+es.Cluster, es.WebAclName, m.MaxWafBlockedPerFiveMinutes, channel.Action)
+	}
+	for _, stream := range []string{cfg.Name + "-app-logs", "aws-waf-logs-" + cfg.Name} {
+		monitoring.NewFirehoseAlarms(s, "Firehose-"+stream, stream, channel.Action)
+	}
+	return s
+}
