@@ -47,6 +47,8 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		AddonVersions:     cl.Addons,
 		KubectlLayer:      layer,
 		RemovalPolicy:     removalPolicy(cfg),
+		// A stable name gives the control-plane logs a log group we own.
+		Name: cfg.Name + "-" + cl.Name,
 	})
 	for _, g := range cl.NodeGroups {
 		ami, _ := cluster.LookupAmiType(string(g.AmiType))

@@ -13,11 +13,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
-var roleArn = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/.+$`)
+var (
+	roleArn     = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/.+$`)
+	clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
+)
 
 // ClusterProps configures a Cluster.
 type ClusterProps struct {
@@ -39,6 +43,15 @@ type ClusterProps struct {
 	// KubectlLayer holds kubectl and helm for the kubectl provider, which
 	// applies the Load Balancer Controller and any manifest. Required.
 	KubectlLayer awslambda.ILayerVersion
+	// Name is the cluster's physical name, e.g. prd-blue. With it, the
+	// control-plane log group /aws/eks/<name>/cluster is created here
+	// (KMS-encrypted, retained, with ControlPlaneLogRetention) before EKS
+	// would create it unmanaged.
+	// @default - CloudFormation names the cluster and EKS owns its log group
+	Name string
+	// ControlPlaneLogRetention keeps control-plane logs this long.
+	// @default awslogs.RetentionDays_ONE_YEAR
+	ControlPlaneLogRetention awslogs.RetentionDays
 	// RemovalPolicy applies to the cluster and its secrets key.
 	// @default awscdk.RemovalPolicy_RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
@@ -65,6 +78,9 @@ func (p ClusterProps) Validate() error {
 		if !roleArn.MatchString(a) {
 			errs = append(errs, fmt.Errorf("role ARN %d: must be an IAM role ARN, got %q", i, a))
 		}
+	}
+	if p.Name != "" && !clusterName.MatchString(p.Name) {
+		errs = append(errs, fmt.Errorf("name: must be 1-100 letters, digits, - or _ starting with a letter or digit, got %q", p.Name))
 	}
 	for name := range p.AddonVersions {
 		if !slices.Contains(Addons, name) {
@@ -93,6 +109,9 @@ type Cluster struct {
 	Version Version
 	// Addons by add-on name.
 	Addons map[string]awseksv2.Addon
+	// ControlPlaneLogs holds the audit, API and other control-plane logs
+	// (nil when the cluster has no physical name).
+	ControlPlaneLogs awslogs.LogGroup
 	// LoadBalancerController binds ALB target groups to pods; anything that
 	// creates a TargetGroupBinding depends on it.
 	LoadBalancerController *LoadBalancerController
@@ -110,6 +129,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	if props.RemovalPolicy == "" {
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
+	if props.ControlPlaneLogRetention == "" {
+		props.ControlPlaneLogRetention = awslogs.RetentionDays_ONE_YEAR
+	}
 	if err := props.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
@@ -126,8 +148,13 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		endpoint = awseksv2.EndpointAccess_PUBLIC_AND_PRIVATE().OnlyFrom(*jsii.Strings(props.PublicAccessCidrs...)...)
 	}
 	private := &[]*awsec2.SubnetSelection{{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}}
+	var name *string
+	if props.Name != "" {
+		name = jsii.String(props.Name)
+	}
 	c.Cluster = awseksv2.NewCluster(self, jsii.String("Resource"), &awseksv2.ClusterProps{
 		Version:              c.Version.Kubernetes,
+		ClusterName:          name,
 		Vpc:                  props.Vpc,
 		VpcSubnets:           private,
 		EndpointAccess:       endpoint,
@@ -145,6 +172,10 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		},
 		RemovalPolicy: props.RemovalPolicy,
 	})
+	if props.Name != "" {
+		c.ControlPlaneLogs = c.newControlPlaneLogGroup(props)
+		c.Cluster.Node().AddDependency(c.ControlPlaneLogs)
+	}
 	c.grantAccess(props)
 	c.addAddons(props)
 	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
@@ -153,6 +184,31 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	})
 	suppressCluster(c)
 	return c
+}
+
+// newControlPlaneLogGroup creates the log group EKS writes control-plane
+// logs to, so that its retention, encryption and removal are ours.
+func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
+	key := awskms.NewKey(c.Construct, jsii.String("ControlPlaneLogKey"), &awskms.KeyProps{
+		Description:       jsii.String("Encrypts the control-plane logs of EKS cluster " + props.Name),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     props.RemovalPolicy,
+	})
+	stack := awscdk.Stack_Of(c.Construct)
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(fmt.Sprintf("logs.%s.amazonaws.com", *stack.Region())), nil)},
+		Actions:    jsii.Strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{"ArnLike": map[string]any{
+			"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/eks/%s/cluster", *stack.Partition(), *stack.Region(), *stack.Account(), props.Name),
+		}},
+	}), nil)
+	return awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String(fmt.Sprintf("/aws/eks/%s/cluster", props.Name)),
+		Retention:     props.ControlPlaneLogRetention,
+		EncryptionKey: key,
+		RemovalPolicy: props.RemovalPolicy,
+	})
 }
 
 func (c *Cluster) grantAccess(props ClusterProps) {

@@ -31,6 +31,13 @@ func TestClusterTemplate(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{"ComputeConfig": map[string]any{"Enabled": false}})
 		tmpl.ResourceCountIs(jsii.String("AWS::AutoScaling::AutoScalingGroup"), jsii.Number(0))
 	})
+	t.Run("control-plane logs kept in our own encrypted log group", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{"Name": "test-blue"})
+		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"DeletionPolicy": "Retain",
+			"Properties":     map[string]any{"LogGroupName": "/aws/eks/test-blue/cluster", "RetentionInDays": 365, "KmsKeyId": assertions.Match_AnyValue()},
+		})
+	})
 	t.Run("access entries", func(t *testing.T) {
 		for role, policy := range map[string]string{"platform-admin": "AmazonEKSClusterAdminPolicy", "sre-readonly": "AmazonEKSViewPolicy"} {
 			tmpl.HasResourceProperties(jsii.String("AWS::EKS::AccessEntry"), map[string]any{

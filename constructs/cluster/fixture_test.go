@@ -28,7 +28,7 @@ func newClusterStack(t *testing.T, version string, groups ...groupSpec) (awscdk.
 		Code: awslambda.Code_FromAsset(jsii.String("../../node_modules/"+mustVersion(version).KubectlLayerPackage+"/lib/layer.zip"), nil),
 	})
 	c := NewCluster(stack, "Cluster", ClusterProps{
-		Vpc: net.Vpc, Version: version, KubectlLayer: layer,
+		Vpc: net.Vpc, Version: version, KubectlLayer: layer, Name: "test-blue",
 		AdminRoleArns:    []string{"arn:aws:iam::111111111111:role/platform-admin"},
 		ReadOnlyRoleArns: []string{"arn:aws:iam::111111111111:role/sre-readonly"},
 	})
