@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/encryption"
 )
 
 var (
@@ -194,15 +196,7 @@ func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     props.RemovalPolicy,
 	})
-	stack := awscdk.Stack_Of(c.Construct)
-	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(fmt.Sprintf("logs.%s.amazonaws.com", *stack.Region())), nil)},
-		Actions:    jsii.Strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]any{"ArnLike": map[string]any{
-			"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/eks/%s/cluster", *stack.Partition(), *stack.Region(), *stack.Account(), props.Name),
-		}},
-	}), nil)
+	encryption.AllowCloudWatchLogs(key, fmt.Sprintf("/aws/eks/%s/cluster", props.Name))
 	return awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(fmt.Sprintf("/aws/eks/%s/cluster", props.Name)),
 		Retention:     props.ControlPlaneLogRetention,

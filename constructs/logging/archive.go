@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/constructs/encryption"
 )
 
 // LogArchiveProps configures a LogArchive.
@@ -109,18 +110,8 @@ func NewLogArchive(scope constructs.Construct, id string, props LogArchiveProps)
 		Resources:  jsii.Strings("*"),
 		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Stack_Of(self).Account()}},
 	}), nil)
-	// Log groups of the environment (delivery errors, alerting logs) encrypt
-	// with it too, for this account's log groups only.
-	region, account := awscdk.Stack_Of(self).Region(), awscdk.Stack_Of(self).Account()
-	a.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("AllowCloudWatchLogs"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(fmt.Sprintf("logs.%s.amazonaws.com", *region)), nil)},
-		Actions:    jsii.Strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]any{"ArnLike": map[string]any{
-			"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", *awscdk.Stack_Of(self).Partition(), *region, *account),
-		}},
-	}), nil)
+	// Log groups of the environment (delivery errors, the trail) encrypt with it too.
+	encryption.AllowCloudWatchLogs(a.Key, "*")
 	a.Bucket = awss3.NewBucket(self, jsii.String("Bucket"), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_KMS,
 		EncryptionKey:          a.Key,

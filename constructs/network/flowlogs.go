@@ -1,14 +1,12 @@
 package network
 
 import (
-	"fmt"
-
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/encryption"
 )
 
 // newFlowLogs records all traffic of the VPC: into the log archive bucket
@@ -29,19 +27,7 @@ func newFlowLogs(n *Network, props NetworkProps) awsec2.FlowLog {
 			EnableKeyRotation: jsii.Bool(true),
 			RemovalPolicy:     props.RemovalPolicy,
 		})
-		region := awscdk.Stack_Of(n.Construct).Region()
-		// CloudWatch Logs encrypts with the key only if the key policy lets
-		// the regional logs service use it for this account's log groups.
-		key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(fmt.Sprintf("logs.%s.amazonaws.com", *region)), nil)},
-			Actions:    jsii.Strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
-			Resources:  jsii.Strings("*"),
-			Conditions: &map[string]interface{}{
-				"ArnLike": map[string]interface{}{
-					"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", *awscdk.Aws_PARTITION(), *region, *awscdk.Stack_Of(n.Construct).Account()),
-				},
-			},
-		}), nil)
+		encryption.AllowCloudWatchLogs(key, "*")
 		group := awslogs.NewLogGroup(n.Construct, jsii.String("FlowLogGroup"), &awslogs.LogGroupProps{
 			EncryptionKey: key,
 			Retention:     retention(props.FlowLogRetentionDays),
