@@ -39,7 +39,7 @@ func Validate(c *Config) ErrorList {
 	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
 	validateLogging(c.Logging, NewPath("logging"), &errs)
 	validateEdge(c, &errs)
-	validateMonitoring(c.Monitoring, NewPath("monitoring"), &errs)
+	validateMonitoring(c.Monitoring, c.Logging.Services, NewPath("monitoring"), &errs)
 	for k, v := range c.Tags {
 		p := NewPath("tags").Key(k)
 		switch {
@@ -327,7 +327,7 @@ var (
 	slackChannelPattern   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 )
 
-func validateMonitoring(m Monitoring, p *Path, errs *ErrorList) {
+func validateMonitoring(m Monitoring, services []string, p *Path, errs *ErrorList) {
 	sp := p.Child("slack")
 	if !slackWorkspacePattern.MatchString(m.Slack.WorkspaceID) {
 		errs.Invalid(sp.Child("workspaceId"), fmt.Sprintf("%q", m.Slack.WorkspaceID), "must be the Slack workspace id shown in the AWS Chatbot console, e.g. T01234567")
@@ -344,4 +344,8 @@ func validateMonitoring(m Monitoring, p *Path, errs *ErrorList) {
 	if m.MaxWafBlockedPerFiveMinutes < 1 {
 		errs.Add(p.Child("maxWafBlockedPerFiveMinutes"), "must be >= 1, got %d", m.MaxWafBlockedPerFiveMinutes)
 	}
+	if m.MaxNodeUtilizationPercent < 1 || m.MaxNodeUtilizationPercent > 100 {
+		errs.Add(p.Child("maxNodeUtilizationPercent"), "must be a percentage between 1 and 100, got %d", m.MaxNodeUtilizationPercent)
+	}
+	validateAlertingLogs(m.AlertingLogs, services, p.Child("alertingLogs"), errs)
 }
