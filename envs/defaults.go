@@ -19,7 +19,7 @@ func SetDefaults(c *Config) {
 		&l.Archive.InfrequentAccessAfterDays: 30, &l.Archive.GlacierAfterDays: 90, &l.Archive.ExpireAfterDays: 400,
 		&l.BufferIntervalSeconds: 300, &l.BufferSizeMiB: 64, &l.AthenaBytesScannedCutoffGiB: 100,
 		&c.Monitoring.CanaryEveryMinutes: 5, &c.Monitoring.Max5xxPerFiveMinutes: 25, &c.Monitoring.MaxWafBlockedPerFiveMinutes: 1000,
-		&c.Monitoring.MaxNodeUtilizationPercent: 80,
+		&c.Monitoring.MaxNodeUtilizationPercent:  80,
 		&c.Monitoring.AlertingLogs.RetentionDays: 90, &c.Monitoring.AlertingLogs.MaxErrorsPerFiveMinutes: 10,
 	} {
 		if *field == 0 {
