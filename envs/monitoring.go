@@ -1,5 +1,11 @@
 package envs
 
+import (
+	"slices"
+
+	"github.com/ecplatform/eks-platform/constructs/logging"
+)
+
 // Monitoring is how the on-call engineer learns of an outage first.
 type Monitoring struct {
 	// Slack is the channel every alarm goes to, through AWS Chatbot (the
@@ -30,8 +36,15 @@ type Slack struct {
 // it in upper or lower case (ERROR and error).
 type LogLevel string
 
-// LogLevels are the levels that may alert, most severe last.
-var LogLevels = []LogLevel{"WARN", "ERROR", "FATAL"}
+// LogLevels are the levels that may alert, most severe last: the ones the
+// alerting log group counts.
+var LogLevels = func() []LogLevel {
+	out := make([]LogLevel, len(logging.Levels))
+	for i, l := range logging.Levels {
+		out[i] = LogLevel(l)
+	}
+	return out
+}()
 
 // AlertingLogs is what each cluster's log shipper copies to CloudWatch Logs
 // and which counts of it page the on-call.
@@ -61,10 +74,16 @@ type LogAlarm struct {
 }
 
 // EffectiveLogAlarms is every log alarm the env gets: each logging service's
-// ERROR alarm at MaxErrorsPerFiveMinutes unless overridden, then the
-// configured ones, in config order.
+// ERROR alarm at MaxErrorsPerFiveMinutes unless overridden (or ERROR lines
+// are not copied to CloudWatch Logs at all), then the configured ones, in
+// config order.
 func (m Monitoring) EffectiveLogAlarms(services []string) []LogAlarm {
 	overridden := map[string]bool{}
+	if !slices.Contains(m.AlertingLogs.Levels, "ERROR") {
+		for _, s := range services {
+			overridden[s] = true
+		}
+	}
 	for _, a := range m.AlertingLogs.Alarms {
 		if a.Level == "ERROR" {
 			overridden[a.Service] = true

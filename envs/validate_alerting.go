@@ -3,10 +3,12 @@ package envs
 import (
 	"slices"
 	"strconv"
+
+	"github.com/ecplatform/eks-platform/constructs/logging"
 )
 
 // logRetentionDays are the retention periods CloudWatch Logs accepts.
-var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+var logRetentionDays = logging.RetentionDaysAccepted()
 
 func validateAlertingLogs(a AlertingLogs, services []string, p *Path, errs *ErrorList) {
 	levels := make([]string, len(LogLevels))

@@ -1,0 +1,130 @@
+package logging
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/constructtest"
+)
+
+// TestLevelSpellings: the names services actually log a level under
+// (log4j's WARN, Python's WARNING and CRITICAL, Serilog's Error, zap's
+// error) all count, and nothing below the level does.
+func TestLevelSpellings(t *testing.T) {
+	for _, tc := range []struct {
+		level     string
+		counts    []string
+		notCounts []string
+	}{
+		{"WARN", []string{"WARN", "warn", "Warn", "WARNING", "warning", "Warning"}, []string{"INFO", "ERROR"}},
+		{"ERROR", []string{"ERROR", "error", "Error"}, []string{"ERR", "WARN", "FATAL", "eRROR"}},
+		{"FATAL", []string{"FATAL", "fatal", "Fatal", "CRITICAL", "critical", "Critical"}, []string{"ERROR", "PANIC"}},
+		{"DEBUG", nil, []string{"DEBUG", "debug"}},
+	} {
+		t.Run(tc.level, func(t *testing.T) {
+			got := LevelSpellings(tc.level)
+			for _, s := range tc.counts {
+				if !slices.Contains(got, s) {
+					t.Errorf("%q does not count as %s (spellings %v)", s, tc.level, got)
+				}
+			}
+			for _, s := range tc.notCounts {
+				if slices.Contains(got, s) {
+					t.Errorf("%q counts as %s", s, tc.level)
+				}
+			}
+		})
+	}
+}
+
+func TestAlertingLogGroupPropsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		props AlertingLogGroupProps
+		want  string
+	}{
+		{"unknown level", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"DEBUG"}, RetentionDays: 90, Namespace: "Platform/Logs"}, `levels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`},
+		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
+		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
+		{"AWS namespace", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "AWS/Logs"}, "namespace: must be a custom CloudWatch namespace"},
+		{"bad name", AlertingLogGroupProps{Name: "platform alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "name: must be a log group name"},
+		{"no key", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "key: required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.props.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestAlertingLogGroup: each level is counted per cluster and service in
+// both spellings services use, and the metric an alarm watches is exactly
+// the one the filter publishes; otherwise the alarm would watch nothing.
+func TestAlertingLogGroup(t *testing.T) {
+	stack := constructtest.NewStack(t)
+	key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+	g := NewAlertingLogGroup(stack, "Alerting", AlertingLogGroupProps{
+		Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, RetentionDays: 100,
+	})
+	tmpl := constructtest.Template(t, stack)
+
+	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
+	t.Run("encrypted, retention rounded up", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"LogGroupName": "/platform/prd/alerting", "RetentionInDays": 120, "KmsKeyId": assertions.Match_AnyValue(),
+		})
+		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
+	})
+	filters := *tmpl.FindResources(jsii.String("AWS::Logs::MetricFilter"), nil)
+	if len(filters) != 2 {
+		t.Fatalf("%d metric filters, want one per level (2)", len(filters))
+	}
+	for _, level := range []string{"ERROR", "FATAL"} {
+		t.Run(level, func(t *testing.T) {
+			var found map[string]any
+			for _, f := range filters {
+				p := (*f)["Properties"].(map[string]any)
+				if p["MetricTransformations"].([]any)[0].(map[string]any)["MetricName"] == level {
+					found = p
+				}
+			}
+			if found == nil {
+				t.Fatalf("no metric filter publishes %s", level)
+			}
+			var terms []string
+			for _, s := range LevelSpellings(level) {
+				terms = append(terms, `($.level = "`+s+`")`)
+			}
+			if want := "{ " + strings.Join(terms, " || ") + " }"; found["FilterPattern"] != want {
+				t.Errorf("pattern %q, want %q", found["FilterPattern"], want)
+			}
+			mt := found["MetricTransformations"].([]any)[0].(map[string]any)
+			m := g.Metric("prd-blue", "checkout", level)
+			if mt["MetricNamespace"] != *m.Namespace() || mt["MetricName"] != *m.MetricName() || mt["MetricValue"] != "1" {
+				t.Errorf("filter publishes %v/%v, the alarm metric is %s/%s", mt["MetricNamespace"], mt["MetricName"], *m.Namespace(), *m.MetricName())
+			}
+			var filterDims, metricDims []string
+			for _, d := range mt["Dimensions"].([]any) {
+				d := d.(map[string]any)
+				filterDims = append(filterDims, d["Key"].(string)+"="+d["Value"].(string))
+			}
+			for k := range *m.Dimensions() {
+				metricDims = append(metricDims, k)
+			}
+			slices.Sort(filterDims)
+			slices.Sort(metricDims)
+			if want := []string{"Cluster=$.cluster", "Service=$.service"}; !slices.Equal(filterDims, want) {
+				t.Errorf("filter dimensions %v, want %v", filterDims, want)
+			}
+			if !slices.Equal(metricDims, []string{"Cluster", "Service"}) {
+				t.Errorf("alarm metric dimensions %v, want Cluster and Service", metricDims)
+			}
+		})
+	}
+}
