@@ -1,10 +1,13 @@
 package monitoring
 
 import (
+	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
@@ -22,6 +25,14 @@ func TestMonitoring(t *testing.T) {
 	NewCanary(stack, "Internal", CanaryProps{Name: "prd-api-internal", URL: "https://api.shop.internal/healthz", Vpc: net.Vpc, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
 	NewWafAlarms(stack, "Waf", "prd-blue-external", 1000, channel.Action)
 	NewFirehoseAlarms(stack, "AppLogs", "prd-app-logs", channel.Action)
+	NewClusterAlarms(stack, "ClusterBlue", ClusterAlarmsProps{ClusterName: "prd-blue", Action: channel.Action, MaxNodeUtilizationPercent: 75})
+	key := awskms.NewKey(stack, jsii.String("LogKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+	alerting := logging.NewAlertingLogGroup(stack, "Alerting", logging.AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}})
+	NewLogLineAlarm(stack, "CheckoutFatal", LogLineAlarmProps{
+		Cluster: "prd-blue", Service: "checkout", Level: "FATAL", Metric: alerting.Metric("prd-blue", "checkout", "FATAL"),
+		LogGroupName: "/platform/prd/alerting", MaxPerFiveMinutes: 0, Action: channel.Action,
+	})
+	NewNodeGroupLaunchAlerts(stack, "NodeGroupLaunch", NodeGroupLaunchAlertsProps{Topic: channel.Topic, Env: "prd"})
 	tmpl := constructtest.Template(t, stack)
 
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
@@ -43,8 +54,8 @@ func TestMonitoring(t *testing.T) {
 	})
 	t.Run("every alarm notifies the channel and says where to look", func(t *testing.T) {
 		alarms := *tmpl.FindResources(jsii.String("AWS::CloudWatch::Alarm"), nil)
-		if len(alarms) != 2+2+1+2 {
-			t.Errorf("%d alarms, want 7 (2 per canary, WAF, 2 Firehose)", len(alarms))
+		if len(alarms) != 2+2+1+2+6+1 {
+			t.Errorf("%d alarms, want 14 (2 per canary, WAF, 2 Firehose, 6 cluster, 1 log line)", len(alarms))
 		}
 		for id, a := range alarms {
 			p := (*a)["Properties"].(map[string]any)
@@ -60,5 +71,77 @@ func TestMonitoring(t *testing.T) {
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Namespace": "AWS/WAFV2", "MetricName": "BlockedRequests"})
 		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Namespace": "AWS/Firehose", "MetricName": "DeliveryToS3.DataFreshness", "Threshold": 900})
+	})
+	t.Run("cluster health", func(t *testing.T) {
+		dims := []any{map[string]any{"Name": "ClusterName", "Value": "prd-blue"}}
+		for _, a := range []map[string]any{
+			{"Namespace": "ContainerInsights", "MetricName": "cluster_failed_node_count", "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"},
+			{"Namespace": "ContainerInsights", "MetricName": "node_cpu_utilization", "Threshold": 75},
+			{"Namespace": "ContainerInsights", "MetricName": "node_memory_utilization", "Threshold": 75},
+			{"Namespace": "AWS/EKS", "MetricName": "scheduler_pending_pods_UNSCHEDULABLE", "Threshold": 0},
+			{"Namespace": "AWS/EKS", "MetricName": "apiserver_request_total_5XX"},
+			// Silence is the failure: no metrics means no agent and no logs.
+			{"Namespace": "ContainerInsights", "MetricName": "cluster_node_count", "ComparisonOperator": "LessThanThreshold", "TreatMissingData": "breaching"},
+		} {
+			a["Dimensions"] = dims
+			tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), a)
+		}
+	})
+	t.Run("log line alarm watches the alerting metric", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"Namespace": "Platform/Logs", "MetricName": "FATAL", "Statistic": "Sum", "Period": 300,
+			"Dimensions": assertions.Match_ArrayWith(&[]any{
+				map[string]any{"Name": "Cluster", "Value": "prd-blue"}, map[string]any{"Name": "Service", "Value": "checkout"},
+			}),
+			"Threshold": 0, "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
+			"AlarmDescription": assertions.Match_StringLikeRegexp(jsii.String("checkout on prd-blue logged a FATAL line.*/platform/prd/alerting")),
+		})
+	})
+	t.Run("node group launch failures reach Slack", func(t *testing.T) {
+		rules := *tmpl.FindResources(jsii.String("AWS::Events::Rule"), nil)
+		if len(rules) != 1 {
+			t.Fatalf("%d rules, want 1", len(rules))
+		}
+		for _, r := range rules {
+			p := (*r)["Properties"].(map[string]any)
+			pattern, _ := json.Marshal(p["EventPattern"])
+			if want := `{"detail":{"AutoScalingGroupName":[{"prefix":"eks-"}]},"detail-type":["EC2 Instance Launch Unsuccessful"],"source":["aws.autoscaling"]}`; string(pattern) != want {
+				t.Errorf("pattern %s, want %s", pattern, want)
+			}
+			it := p["Targets"].([]any)[0].(map[string]any)["InputTransformer"].(map[string]any)
+			paths := it["InputPathsMap"].(map[string]any)
+			tmplText := it["InputTemplate"].(string)
+			// EventBridge reads every <x> as a placeholder: each must be defined.
+			for _, m := range regexp.MustCompile(`<([^<>]*)>`).FindAllStringSubmatch(tmplText, -1) {
+				if _, ok := paths[m[1]]; !ok {
+					t.Errorf("input template uses <%s>, which is not in InputPathsMap", m[1])
+				}
+			}
+			// With each placeholder filled, the message is a Chatbot custom notification.
+			// (a placeholder standing for a whole value is quoted by EventBridge).
+			filled := regexp.MustCompile(`([:\[,])<[^<>]*>`).ReplaceAllString(tmplText, `$1"x"`)
+			filled = regexp.MustCompile(`<[^<>]*>`).ReplaceAllString(filled, "x")
+			var msg struct {
+				Version, Source string
+				Content         struct{ TextType, Title, Description string }
+			}
+			if err := json.Unmarshal([]byte(filled), &msg); err != nil {
+				t.Fatalf("message is not JSON: %v\n%s", err, filled)
+			}
+			if msg.Version != "1.0" || msg.Source != "custom" || msg.Content.TextType != "client-markdown" || msg.Content.Description == "" {
+				t.Errorf("not a Chatbot custom notification: %+v", msg)
+			}
+		}
+		// EventBridge may publish to the encrypted topic.
+		tmpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action": "sns:Publish", "Principal": map[string]any{"Service": "events.amazonaws.com"},
+			})})}),
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"KeyPolicy": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Principal": map[string]any{"Service": "events.amazonaws.com"}, "Action": []any{"kms:Decrypt", "kms:GenerateDataKey*"},
+			})})}),
+		})
 	})
 }

@@ -1,0 +1,57 @@
+package monitoring
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+// LogLineAlarmProps configures a LogLineAlarm.
+type LogLineAlarmProps struct {
+	// Cluster, Service and Level say whose lines are counted, for the
+	// description. Required.
+	Cluster, Service, Level string
+	// Metric counts those lines per 5 minutes (AlertingLogGroup.Metric). Required.
+	Metric awscloudwatch.IMetric
+	// LogGroupName is where the lines are read. Required.
+	LogGroupName string
+	// MaxPerFiveMinutes fires on more lines than this; 0 fires on any.
+	MaxPerFiveMinutes int
+	// Action is notified on alarm and on recovery. Required.
+	Action awscloudwatch.IAlarmAction
+}
+
+// Validate reports every problem with the props.
+func (p LogLineAlarmProps) Validate() error {
+	var errs []error
+	if p.Cluster == "" || p.Service == "" || p.Level == "" {
+		errs = append(errs, errors.New("cluster, service and level: required"))
+	}
+	if p.Metric == nil || p.Action == nil || p.LogGroupName == "" {
+		errs = append(errs, errors.New("metric, action and logGroupName: required"))
+	}
+	if p.MaxPerFiveMinutes < 0 {
+		errs = append(errs, fmt.Errorf("maxPerFiveMinutes: must be >= 0, got %d", p.MaxPerFiveMinutes))
+	}
+	return errors.Join(errs...)
+}
+
+// NewLogLineAlarm alarms when one service on one cluster logs more lines of
+// a level than allowed in 5 minutes. No lines is no data, and no data is
+// not an outage: the canaries and ALB alarms watch for silence.
+func NewLogLineAlarm(scope constructs.Construct, id string, p LogLineAlarmProps) awscloudwatch.Alarm {
+	if err := p.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
+	what := fmt.Sprintf("more than %d %s lines", p.MaxPerFiveMinutes, p.Level)
+	if p.MaxPerFiveMinutes == 0 {
+		what = "a " + p.Level + " line"
+	}
+	return addAlarms(scope, p.Action, []alarmSpec{{
+		id, p.Metric, float64(p.MaxPerFiveMinutes), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
+		fmt.Sprintf("%s on %s logged %s in 5 minutes. Read them in CloudWatch Logs Insights on %s (filter cluster = '%s' and service = '%s'); the full log with the lines around them is in Athena (app_logs, service = '%s'). If it started with a release, roll it back or set its canary weight to 0.",
+			p.Service, p.Cluster, what, p.LogGroupName, p.Cluster, p.Service, p.Service),
+	}})[0]
+}
