@@ -15,7 +15,8 @@ type Cluster struct {
 	// access entries.
 	Access Access `json:"access"`
 	// Addons overrides the pinned version of a managed add-on (vpc-cni,
-	// coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver).
+	// coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver,
+	// amazon-cloudwatch-observability).
 	// @default the versions pinned for the cluster's Kubernetes version
 	Addons map[string]string `json:"addons,omitempty"`
 	// NodeGroups are the cluster's versioned managed node groups.

@@ -14,7 +14,7 @@ import (
 const MaxNodeSkewMinors = cluster.MaxNodeSkewMinors
 
 // ManagedAddons are the EKS managed add-ons every cluster runs, pinned.
-var ManagedAddons = cluster.Addons
+var ManagedAddons = cluster.PinnedAddons
 
 var addonVersionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 

@@ -16,7 +16,10 @@ import (
 // ClusterStack is <env>-cluster-<name>: one EKS cluster and its node groups.
 type ClusterStack struct {
 	awscdk.Stack
-	Cluster *cluster.Cluster
+	// ShortName is the config's name for the cluster (blue); the cluster's
+	// own name is <env>-<short name>.
+	ShortName string
+	Cluster   *cluster.Cluster
 }
 
 var capacityTypes = map[envs.CapacityType]awseksv2.CapacityType{
@@ -31,8 +34,8 @@ var taintEffects = map[envs.TaintEffect]awseksv2.TaintEffect{
 }
 
 // NewClusterStack maps one cluster's config to the cluster constructs.
-func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net *NetworkStack) *ClusterStack {
-	s := &ClusterStack{Stack: newStack(stage, cfg, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
+func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net *NetworkStack, logs *LoggingStack) *ClusterStack {
+	s := &ClusterStack{ShortName: cl.Name, Stack: newStack(stage, cfg, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
 	version, _ := cluster.LookupVersion(cl.Version)
 	layer := awslambda.NewLayerVersion(s.Stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
 		Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(nodeModules(), version.KubectlLayerPackage, "lib", "layer.zip")), nil),
@@ -71,6 +74,19 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			Draining:      g.State == envs.NodeGroupDraining,
 		})
 	}
+	levels := make([]string, len(cfg.Monitoring.AlertingLogs.Levels))
+	for i, l := range cfg.Monitoring.AlertingLogs.Levels {
+		levels[i] = string(l)
+	}
+	s.Cluster.AddLogShipper(cluster.LogShipperProps{
+		Routes: cluster.LogRoutes{
+			AlertingLevels:   levels,
+			AlertingLogGroup: logs.AlertingLogGroupName,
+			AppStream:        *logs.AppLogs.Stream.DeliveryStreamName(),
+			NodeStream:       *logs.NodeLogs.Stream.DeliveryStreamName(),
+		},
+		StreamArns: []*string{logs.AppLogs.Arn, logs.NodeLogs.Arn},
+	})
 	return s
 }
 

@@ -13,11 +13,20 @@ import (
 type LoggingStack struct {
 	awscdk.Stack
 	Archive *logging.LogArchive
+	// AppLogs is the <env>-app-logs stream every container line goes to.
 	AppLogs *logging.LogDeliveryStream
+	// NodeLogs is the <env>-node-logs stream of kubelet, container
+	// runtime, kernel and system lines.
+	NodeLogs *logging.LogDeliveryStream
 	// WafLogs is the aws-waf-logs-<env> stream every web ACL logs to.
 	WafLogs *logging.LogDeliveryStream
 	Catalog *logging.LogQueryCatalog
-	Trail   *audit.Trail
+	// Alerting is the CloudWatch Logs group every cluster's log shipper
+	// copies alerting lines to, counted per cluster and service.
+	Alerting *logging.AlertingLogGroup
+	// AlertingLogGroupName is Alerting's name, as text for the shippers.
+	AlertingLogGroupName string
+	Trail                *audit.Trail
 }
 
 // NewLoggingStack maps cfg.Logging to the logging and audit constructs.
@@ -34,11 +43,26 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:    cfg.Name + "-app-logs",
 		Archive: s.Archive,
 		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
-			{Name: "service", RecordField: "service", Values: l.Services},
+			// A line without a service field (a system pod, a sidecar) is
+			// archived under its container's name.
+			{Name: "service", RecordField: logging.FieldService, FallbackField: "kubernetes.container_name", Values: l.Services},
 			{Name: "dt"},
 		}},
 		BufferIntervalSeconds: l.BufferIntervalSeconds,
 		BufferSizeMiB:         l.BufferSizeMiB,
+		RecordsEndWithNewline: true,
+		RemovalPolicy:         removalPolicy(cfg),
+	})
+	s.NodeLogs = logging.NewLogDeliveryStream(s.Stack, "NodeLogs", logging.LogDeliveryStreamProps{
+		Name:    cfg.Name + "-node-logs",
+		Archive: s.Archive,
+		Layout: logging.Layout{Root: "logs/node/", Keys: []logging.PartitionKey{
+			{Name: "source", RecordField: logging.FieldSource, Values: logging.NodeLogSources},
+			{Name: "dt"},
+		}},
+		BufferIntervalSeconds: l.BufferIntervalSeconds,
+		BufferSizeMiB:         l.BufferSizeMiB,
+		RecordsEndWithNewline: true,
 		RemovalPolicy:         removalPolicy(cfg),
 	})
 	s.WafLogs = logging.NewLogDeliveryStream(s.Stack, "WafLogs", logging.LogDeliveryStreamProps{
@@ -56,8 +80,21 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		BytesScannedCutoffGiB: l.AthenaBytesScannedCutoffGiB,
 		Tables: []logging.Table{
 			{Name: logging.AppLogsTable, Stream: s.AppLogs, Columns: logging.AppLogColumns},
+			{Name: logging.NodeLogsTable, Stream: s.NodeLogs, Columns: logging.NodeLogColumns},
 			{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
 		},
+		RemovalPolicy: removalPolicy(cfg),
+	})
+	levels := make([]string, len(cfg.Monitoring.AlertingLogs.Levels))
+	for i, l := range cfg.Monitoring.AlertingLogs.Levels {
+		levels[i] = string(l)
+	}
+	s.AlertingLogGroupName = "/platform/" + cfg.Name + "/alerting"
+	s.Alerting = logging.NewAlertingLogGroup(s.Stack, "Alerting", logging.AlertingLogGroupProps{
+		Name:          s.AlertingLogGroupName,
+		Key:           s.Archive.Key,
+		Levels:        levels,
+		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),
 	})
 	s.Trail = audit.NewTrail(s.Stack, "Trail", audit.TrailProps{

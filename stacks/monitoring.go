@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/constructs/monitoring"
 	"github.com/ecplatform/eks-platform/envs"
 )
@@ -15,8 +16,9 @@ const runbook = "follow docs/runbook.md in the platform repository"
 
 // NewMonitoringStack is <env>-monitoring: the alarm channel to Slack, the
 // canaries against the external name (from the internet) and the internal
-// name (from inside the VPC), and the alarms on the edge and the log pipeline.
-func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack, logs *LoggingStack, edges []*EdgeStack) awscdk.Stack {
+// name (from inside the VPC), and the alarms on the edge, the clusters,
+// the services' alerting log lines and the log pipeline.
+func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack, logs *LoggingStack, clusters []*ClusterStack, edges []*EdgeStack) awscdk.Stack {
 	s := newStack(stage, cfg, "monitoring", "canaries and alarms to Slack")
 	m, e := cfg.Monitoring, cfg.Edge
 	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
@@ -42,8 +44,23 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		}
 		monitoring.NewWafAlarms(s, "Waf-"+es.Cluster, es.WebAclName, m.MaxWafBlockedPerFiveMinutes, channel.Action)
 	}
-	for _, stream := range []string{cfg.Name + "-app-logs", "aws-waf-logs-" + cfg.Name} {
-		monitoring.NewFirehoseAlarms(s, "Firehose-"+stream, stream, channel.Action)
+	for _, cs := range clusters {
+		name := cs.Cluster.Name
+		monitoring.NewClusterAlarms(s, "Cluster-"+cs.ShortName, monitoring.ClusterAlarmsProps{
+			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
+		})
+		for _, a := range m.EffectiveLogAlarms(cfg.Logging.Services) {
+			monitoring.NewLogLineAlarm(s, fmt.Sprintf("Log-%s-%s-%s", cs.ShortName, a.Service, a.Level), monitoring.LogLineAlarmProps{
+				Cluster: name, Service: a.Service, Level: string(a.Level),
+				Metric:       logs.Alerting.Metric(name, a.Service, string(a.Level)),
+				LogGroupName: logs.AlertingLogGroupName, MaxPerFiveMinutes: a.MaxPerFiveMinutes, Action: channel.Action,
+			})
+		}
+	}
+	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Env: cfg.Name})
+	for _, stream := range []*logging.LogDeliveryStream{logs.AppLogs, logs.NodeLogs, logs.WafLogs} {
+		name := *stream.Stream.DeliveryStreamName()
+		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, name, channel.Action)
 	}
 	return s
 }

@@ -50,12 +50,12 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	e.Logging = NewLoggingStack(stage, cfg)
 	e.Network = NewNetworkStack(stage, cfg, e.Logging)
 	for _, cl := range cfg.Clusters {
-		cs := NewClusterStack(stage, cfg, cl, e.Network)
+		cs := NewClusterStack(stage, cfg, cl, e.Network, e.Logging)
 		e.Clusters = append(e.Clusters, cs)
 		e.Edges = append(e.Edges, NewEdgeStack(stage, cfg, cs, cl.Name, e.Network, e.Logging))
 	}
 	e.DNS = NewDNSStack(stage, cfg, e.Edges)
-	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Edges)
+	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Clusters, e.Edges)
 	return e
 }
 

@@ -85,8 +85,8 @@ func (p ClusterProps) Validate() error {
 		errs = append(errs, fmt.Errorf("name: must be 1-100 letters, digits, - or _ starting with a letter or digit, got %q", p.Name))
 	}
 	for name := range p.AddonVersions {
-		if !slices.Contains(Addons, name) {
-			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, Addons))
+		if !slices.Contains(PinnedAddons, name) {
+			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, PinnedAddons))
 		}
 	}
 	if p.KubectlLayer == nil {
@@ -114,9 +114,27 @@ type Cluster struct {
 	// ControlPlaneLogs holds the audit, API and other control-plane logs
 	// (nil when the cluster has no physical name).
 	ControlPlaneLogs awslogs.LogGroup
+	// LogKey encrypts the cluster's log groups: control-plane logs and
+	// Container Insights' (nil when the cluster has no physical name).
+	LogKey awskms.Key
 	// LoadBalancerController binds ALB target groups to pods; anything that
 	// creates a TargetGroupBinding depends on it.
 	LoadBalancerController *LoadBalancerController
+	// Name is the cluster's physical name ("" when CloudFormation names it).
+	Name string
+	// NodeGroups are the groups added with AddNodeGroup, in order.
+	NodeGroups    []*VersionedNodeGroup
+	addonVersions map[string]string
+	removalPolicy awscdk.RemovalPolicy
+}
+
+// AddonVersion is the version the cluster pins for a managed add-on: the
+// config's override, else the version table's.
+func (c *Cluster) AddonVersion(name string) string {
+	if v, ok := c.addonVersions[name]; ok {
+		return v
+	}
+	return c.Version.Addons[name]
 }
 
 // LogTypes are the control-plane log types every cluster sends to CloudWatch
@@ -138,7 +156,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	c := &Cluster{Construct: self, Version: mustVersion(props.Version), Addons: map[string]awseksv2.Addon{}}
+	c := &Cluster{Construct: self, Version: mustVersion(props.Version), Addons: map[string]awseksv2.Addon{}, Name: props.Name, addonVersions: props.AddonVersions, removalPolicy: props.RemovalPolicy}
 
 	c.SecretsKey = awskms.NewKey(self, jsii.String("SecretsKey"), &awskms.KeyProps{
 		Description:       jsii.String(fmt.Sprintf("Encrypts the Kubernetes secrets of %s", *self.Node().Path())),
@@ -191,16 +209,16 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 // newControlPlaneLogGroup creates the log group EKS writes control-plane
 // logs to, so that its retention, encryption and removal are ours.
 func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
-	key := awskms.NewKey(c.Construct, jsii.String("ControlPlaneLogKey"), &awskms.KeyProps{
-		Description:       jsii.String("Encrypts the control-plane logs of EKS cluster " + props.Name),
+	c.LogKey = awskms.NewKey(c.Construct, jsii.String("ControlPlaneLogKey"), &awskms.KeyProps{
+		Description:       jsii.String("Encrypts the control-plane and Container Insights logs of EKS cluster " + props.Name),
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     props.RemovalPolicy,
 	})
-	encryption.AllowCloudWatchLogs(key, fmt.Sprintf("/aws/eks/%s/cluster", props.Name))
+	encryption.AllowCloudWatchLogs(c.LogKey, fmt.Sprintf("/aws/eks/%s/cluster", props.Name), containerInsightsLogGroup(props.Name, "*"))
 	return awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(fmt.Sprintf("/aws/eks/%s/cluster", props.Name)),
 		Retention:     props.ControlPlaneLogRetention,
-		EncryptionKey: key,
+		EncryptionKey: c.LogKey,
 		RemovalPolicy: props.RemovalPolicy,
 	})
 }
@@ -223,10 +241,7 @@ func (c *Cluster) grantAccess(props ClusterProps) {
 // CSI driver gets its IAM role through Pod Identity, on the add-on itself.
 func (c *Cluster) addAddons(props ClusterProps) {
 	for _, name := range Addons {
-		version := c.Version.Addons[name]
-		if v, ok := props.AddonVersions[name]; ok {
-			version = v
-		}
+		version := c.AddonVersion(name)
 		if name == AddonPodIdentityAgent {
 			// The cluster creates this add-on itself for Pod Identity service
 			// accounts; pin the one it has rather than adding a duplicate.

@@ -1,8 +1,12 @@
 package cluster
 
 import (
+	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -10,7 +14,12 @@ import (
 )
 
 func TestClusterTemplate(t *testing.T) {
-	stack, _ := newClusterStack(t, "1.34", groupSpec{pool: "general", version: "1.34"})
+	stack, c := newClusterStack(t, "1.34", groupSpec{pool: "general", version: "1.34"})
+	streams := []*string{
+		jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-app-logs"),
+		jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-node-logs"),
+	}
+	c.AddLogShipper(LogShipperProps{Routes: prdRoutes, StreamArns: streams})
 	tmpl := constructtest.Template(t, stack)
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
 	t.Run("control plane", func(t *testing.T) {
@@ -67,6 +76,61 @@ func TestClusterTemplate(t *testing.T) {
 		})
 		tmpl.HasResourceProperties(jsii.String("Custom::AWSCDK-EKS-HelmChart"), map[string]any{
 			"Chart": "aws-load-balancer-controller", "Version": LoadBalancerControllerChartVersion, "Namespace": "kube-system",
+		})
+	})
+	t.Run("log shipper", func(t *testing.T) {
+		var shipper map[string]any
+		for _, a := range *tmpl.FindResources(jsii.String("AWS::EKS::Addon"), nil) {
+			if (*a)["Properties"].(map[string]any)["AddonName"] == AddonCloudWatchObservability {
+				shipper = *a
+			}
+		}
+		if shipper == nil {
+			t.Fatal("no amazon-cloudwatch-observability add-on")
+		}
+		p := shipper["Properties"].(map[string]any)
+		if p["AddonVersion"] != c.Version.Addons[AddonCloudWatchObservability] {
+			t.Errorf("add-on version %v, want the pinned %s", p["AddonVersion"], c.Version.Addons[AddonCloudWatchObservability])
+		}
+		if a := p["PodIdentityAssociations"].([]any)[0].(map[string]any); a["ServiceAccount"] != "cloudwatch-agent" {
+			t.Errorf("pod identity for %v, want cloudwatch-agent (Fluent Bit and the agent)", a["ServiceAccount"])
+		}
+		// What Fluent Bit runs is what the routing test simulated.
+		var values struct {
+			ContainerLogs struct {
+				Enabled   bool
+				FluentBit struct {
+					Config struct{ ExtraFiles map[string]string }
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(p["ConfigurationValues"].(string)), &values); err != nil {
+			t.Fatal(err)
+		}
+		if !values.ContainerLogs.Enabled || !maps.Equal(values.ContainerLogs.FluentBit.Config.ExtraFiles, prdRoutes.FluentBitFiles()) {
+			t.Errorf("the add-on's Fluent Bit files are not the routes' files: %+v", values)
+		}
+		agent := c.Addons[AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+		if deps, _ := shipper["DependsOn"].([]any); !slices.Contains(deps, stack.Resolve(agent)) {
+			t.Errorf("add-on does not wait for the Pod Identity agent: DependsOn %v", deps)
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"LogGroupName": "/aws/containerinsights/test-blue/performance", "RetentionInDays": 7, "KmsKeyId": assertions.Match_AnyValue(),
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{map[string]any{
+				"Sid": "ShipToArchive", "Effect": "Allow", "Action": []any{"firehose:PutRecord", "firehose:PutRecordBatch"}, "Resource": []any{*streams[0], *streams[1]},
+			}})}),
+		})
+		// The cluster's log key lets CloudWatch Logs encrypt both its groups.
+		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"KeyPolicy": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Sid": "AllowCloudWatchLogs",
+				"Condition": map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+					"arn:aws:logs:ap-northeast-1:111111111111:log-group:/aws/eks/test-blue/cluster",
+					"arn:aws:logs:ap-northeast-1:111111111111:log-group:/aws/containerinsights/test-blue/*",
+				}}},
+			})})}),
 		})
 	})
 	t.Run("node group", func(t *testing.T) {

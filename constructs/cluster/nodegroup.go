@@ -225,5 +225,7 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 // NodeGroup-<pool>-<version>.
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
-	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
+	g := NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
+	c.NodeGroups = append(c.NodeGroups, g)
+	return g
 }

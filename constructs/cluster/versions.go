@@ -34,8 +34,22 @@ const (
 	AddonEbsCsiDriver     = "aws-ebs-csi-driver"
 )
 
-// Addons lists the managed add-ons in install order.
+// Addons lists the managed add-ons every Cluster installs, in install order.
 var Addons = []string{AddonVpcCni, AddonKubeProxy, AddonCoreDNS, AddonPodIdentityAgent, AddonEbsCsiDriver}
+
+// AddonCloudWatchObservability is the CloudWatch agent (Container Insights)
+// and Fluent Bit; a LogShipper installs it.
+const AddonCloudWatchObservability = "amazon-cloudwatch-observability"
+
+// PinnedAddons are all add-ons with a pinned version; config may override
+// any of them per cluster.
+var PinnedAddons = append(append([]string{}, Addons...), AddonCloudWatchObservability)
+
+// cloudWatchObservabilityVersion is the add-on release of the
+// amazon-cloudwatch-observability Helm chart 6.4.0 (aws-for-fluent-bit
+// 3.4.8), whose Fluent Bit files (containerLogs.fluentBit.config.extraFiles)
+// LogShipper replaces; it is offered for Kubernetes 1.31 to 1.35.
+const cloudWatchObservabilityVersion = "v6.4.0-eksbuild.1"
 
 // MaxNodeSkewMinors is how many minors a node's kubelet may lag the control
 // plane: 3 under the Kubernetes version skew policy EKS applies from 1.28.
@@ -50,18 +64,22 @@ var versions = []Version{
 	{Minor: "1.32", Kubernetes: awseksv2.KubernetesVersion_V1_32(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v33", Addons: map[string]string{
 		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.11.4-eksbuild.14", AddonKubeProxy: "v1.32.6-eksbuild.8",
 		AddonPodIdentityAgent: "v1.3.8-eksbuild.2", AddonEbsCsiDriver: "v1.48.0-eksbuild.2",
+		AddonCloudWatchObservability: cloudWatchObservabilityVersion,
 	}},
 	{Minor: "1.33", Kubernetes: awseksv2.KubernetesVersion_V1_33(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v33", Addons: map[string]string{
 		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.12.1-eksbuild.2", AddonKubeProxy: "v1.33.3-eksbuild.6",
 		AddonPodIdentityAgent: "v1.3.8-eksbuild.2", AddonEbsCsiDriver: "v1.48.0-eksbuild.2",
+		AddonCloudWatchObservability: cloudWatchObservabilityVersion,
 	}},
 	{Minor: "1.34", Kubernetes: awseksv2.KubernetesVersion_V1_34(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v34", Addons: map[string]string{
 		AddonVpcCni: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.12.4-eksbuild.1", AddonKubeProxy: "v1.34.0-eksbuild.4",
 		AddonPodIdentityAgent: "v1.3.9-eksbuild.3", AddonEbsCsiDriver: "v1.50.1-eksbuild.1",
+		AddonCloudWatchObservability: cloudWatchObservabilityVersion,
 	}},
 	{Minor: "1.35", Kubernetes: awseksv2.KubernetesVersion_V1_35(), KubectlLayerPackage: "@aws-cdk/lambda-layer-kubectl-v35", Addons: map[string]string{
 		AddonVpcCni: "v1.21.1-eksbuild.1", AddonCoreDNS: "v1.13.1-eksbuild.1", AddonKubeProxy: "v1.35.0-eksbuild.2",
 		AddonPodIdentityAgent: "v1.3.10-eksbuild.1", AddonEbsCsiDriver: "v1.53.0-eksbuild.1",
+		AddonCloudWatchObservability: cloudWatchObservabilityVersion,
 	}},
 }
 

@@ -1,10 +1,12 @@
 package logging
 
 // AppLogColumns are the fields of the platform's structured application log
-// line (one JSON object per line; the service is the partition key).
+// line (one JSON object per line; the service is the partition key), and
+// what the log shipper adds: the cluster, the Kubernetes metadata, and the
+// raw line when it was not JSON.
 var AppLogColumns = []Column{
 	{"timestamp", "string"},
-	{"level", "string"},
+	{FieldLevel, "string"},
 	{"message", "string"},
 	{"logger", "string"},
 	{"trace_id", "string"},
@@ -12,6 +14,28 @@ var AppLogColumns = []Column{
 	{"http_path", "string"},
 	{"http_status", "int"},
 	{"duration_ms", "double"},
+	{FieldCluster, "string"},
+	{"log", "string"},
+	{"stream", "string"},
+	{"kubernetes", "struct<namespace_name:string,pod_name:string,container_name:string,container_image:string,host:string>"},
+}
+
+// NodeLogColumns are the fields of a node log line as the log shipper
+// writes it: journal lines of the kubelet and the container runtime
+// (hostname, systemd_unit, message), kernel and system lines (host, ident,
+// pid, message), aws-node and kube-proxy container lines (log), each with
+// its instance and zone.
+var NodeLogColumns = []Column{
+	{FieldCluster, "string"},
+	{"hostname", "string"},
+	{"host", "string"},
+	{"systemd_unit", "string"},
+	{"ident", "string"},
+	{"pid", "string"},
+	{"message", "string"},
+	{"log", "string"},
+	{"ec2_instance_id", "string"},
+	{"az", "string"},
 }
 
 // WafLogColumns are the fields of AWS WAF's log record that investigations
@@ -29,3 +53,15 @@ var WafLogColumns = []Column{
 	{"labels", "array<struct<name:string>>"},
 	{"httprequest", "struct<clientip:string,country:string,headers:array<struct<name:string,value:string>>,uri:string,args:string,httpversion:string,httpmethod:string,requestid:string>"},
 }
+
+// FieldSource is the node log line's source: dataplane or host.
+const FieldSource = "source"
+
+// The sources of node log lines, the node log stream's partitions.
+const (
+	NodeLogSourceDataplane = "dataplane"
+	NodeLogSourceHost      = "host"
+)
+
+// NodeLogSources are the values of FieldSource.
+var NodeLogSources = []string{NodeLogSourceDataplane, NodeLogSourceHost}

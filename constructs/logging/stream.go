@@ -30,6 +30,10 @@ type LogDeliveryStreamProps struct {
 	// objects. @default 300 s and 64 MiB (dynamic partitioning's minimum)
 	BufferIntervalSeconds int
 	BufferSizeMiB         int
+	// RecordsEndWithNewline says the producers end each record with a
+	// newline already (Fluent Bit's kinesis_firehose output does); else
+	// the stream appends one, so that Athena reads one JSON object a line.
+	RecordsEndWithNewline bool
 	// RemovalPolicy applies to the delivery error log group. @default RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
 }
@@ -135,16 +139,20 @@ func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDelive
 			Enabled:      jsii.Bool(true),
 			RetryOptions: &awskinesisfirehose.CfnDeliveryStream_RetryOptionsProperty{DurationInSeconds: jsii.Number(300)},
 		}
+		processors := []*awskinesisfirehose.CfnDeliveryStream_ProcessorProperty{
+			{Type: jsii.String("MetadataExtraction"), Parameters: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorParameterProperty{
+				{ParameterName: jsii.String("MetadataExtractionQuery"), ParameterValue: jsii.String(q)},
+				{ParameterName: jsii.String("JsonParsingEngine"), ParameterValue: jsii.String("JQ-1.6")},
+			}},
+		}
+		if !props.RecordsEndWithNewline {
+			// One JSON object per line, as Athena's JSON SerDe reads them;
+			// a second newline would read as an empty row.
+			processors = append(processors, &awskinesisfirehose.CfnDeliveryStream_ProcessorProperty{Type: jsii.String("AppendDelimiterToRecord")})
+		}
 		processing = &awskinesisfirehose.CfnDeliveryStream_ProcessingConfigurationProperty{
-			Enabled: jsii.Bool(true),
-			Processors: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorProperty{
-				{Type: jsii.String("MetadataExtraction"), Parameters: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorParameterProperty{
-					{ParameterName: jsii.String("MetadataExtractionQuery"), ParameterValue: jsii.String(q)},
-					{ParameterName: jsii.String("JsonParsingEngine"), ParameterValue: jsii.String("JQ-1.6")},
-				}},
-				// One JSON object per line, as Athena's JSON SerDe reads them.
-				{Type: jsii.String("AppendDelimiterToRecord")},
-			},
+			Enabled:    jsii.Bool(true),
+			Processors: &processors,
 		}
 	}
 	s.Stream = awskinesisfirehose.NewCfnDeliveryStream(self, jsii.String("Resource"), &awskinesisfirehose.CfnDeliveryStreamProps{

@@ -14,7 +14,11 @@ import (
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
-	{Name: "service", RecordField: "service", Values: []string{"api-gateway", "checkout"}},
+	{Name: "service", RecordField: "service", FallbackField: "kubernetes.container_name", Values: []string{"api-gateway", "checkout"}},
+	{Name: "dt"},
+}}
+var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{
+	{Name: "source", RecordField: FieldSource, Values: NodeLogSources},
 	{Name: "dt"},
 }}
 var wafLayout = Layout{Root: "waf/", Keys: []PartitionKey{{Name: "dt"}}}
@@ -25,9 +29,14 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 	archive := NewLogArchive(stack, "Archive", LogArchiveProps{})
 	app := NewLogDeliveryStream(stack, "AppLogs", LogDeliveryStreamProps{Name: "prd-app-logs", Archive: archive, Layout: appLayout})
 	waf := NewLogDeliveryStream(stack, "WafLogs", LogDeliveryStreamProps{Name: "aws-waf-logs-prd", Archive: archive, Layout: wafLayout})
+	node := NewLogDeliveryStream(stack, "NodeLogs", LogDeliveryStreamProps{Name: "prd-node-logs", Archive: archive, Layout: nodeLayout, RecordsEndWithNewline: true})
 	NewLogQueryCatalog(stack, "Catalog", LogQueryCatalogProps{
 		Database: "prd_logs", Archive: archive, WorkGroup: "prd-logs", BytesScannedCutoffGiB: 50,
-		Tables: []Table{{Name: AppLogsTable, Stream: app, Columns: AppLogColumns}, {Name: WafLogsTable, Stream: waf, Columns: WafLogColumns}},
+		Tables: []Table{
+			{Name: AppLogsTable, Stream: app, Columns: AppLogColumns},
+			{Name: WafLogsTable, Stream: waf, Columns: WafLogColumns},
+			{Name: NodeLogsTable, Stream: node, Columns: NodeLogColumns},
+		},
 	})
 	return stack, constructtest.Template(t, stack)
 }
@@ -55,6 +64,42 @@ func TestLogPipeline(t *testing.T) {
 				"Prefix": "waf/dt=!{timestamp:yyyy-MM-dd}/", "CompressionFormat": "GZIP",
 			}),
 		})
+	})
+	// Firehose must read each partition key where the shipper writes it,
+	// and a record must end in exactly one newline for Athena.
+	t.Run("partition queries and delimiters", func(t *testing.T) {
+		for name, want := range map[string]struct {
+			query     string
+			delimiter bool
+		}{
+			"prd-app-logs":  {"{service:(.service // .kubernetes.container_name)}", true},
+			"prd-node-logs": {"{source:.source}", false},
+		} {
+			var s map[string]any
+			for _, r := range *tmpl.FindResources(jsii.String("AWS::KinesisFirehose::DeliveryStream"), nil) {
+				if p := (*r)["Properties"].(map[string]any); p["DeliveryStreamName"] == name {
+					s = p["ExtendedS3DestinationConfiguration"].(map[string]any)
+				}
+			}
+			var query string
+			delimiter := false
+			for _, proc := range s["ProcessingConfiguration"].(map[string]any)["Processors"].([]any) {
+				proc := proc.(map[string]any)
+				delimiter = delimiter || proc["Type"] == "AppendDelimiterToRecord"
+				params, _ := proc["Parameters"].([]any)
+				for _, param := range params {
+					if param.(map[string]any)["ParameterName"] == "MetadataExtractionQuery" {
+						query = param.(map[string]any)["ParameterValue"].(string)
+					}
+				}
+			}
+			if query != want.query {
+				t.Errorf("%s: metadata query %q, want %q", name, query, want.query)
+			}
+			if delimiter != want.delimiter {
+				t.Errorf("%s: appends a delimiter %v, want %v", name, delimiter, want.delimiter)
+			}
+		}
 	})
 	t.Run("workgroup enforces encryption and a scan cutoff", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Athena::WorkGroup"), map[string]any{
@@ -96,7 +141,7 @@ func TestTablesMatchStreams(t *testing.T) {
 		tables[in["Name"].(string)] = in
 	}
 	expr := regexp.MustCompile(`!\{(partitionKeyFromQuery:([a-z_]+)|timestamp:([^}]+))\}`)
-	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd"} {
+	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs"} {
 		t.Run(table, func(t *testing.T) {
 			in, s := tables[table], streams[stream]
 			if in == nil || s == nil {

@@ -1,0 +1,216 @@
+package cluster
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecplatform/eks-platform/constructs/logging"
+)
+
+var prdRoutes = LogRoutes{
+	AlertingLevels:   []string{"ERROR", "FATAL"},
+	AlertingLogGroup: "/platform/prd/alerting",
+	AppStream:        "prd-app-logs",
+	NodeStream:       "prd-node-logs",
+}
+
+// parseFluentBit reads the classic format back: the test checks what
+// Fluent Bit would read, not the Go values that produced it.
+func parseFluentBit(t *testing.T, text string) []fluentBitSection {
+	t.Helper()
+	var out []fluentBitSection
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
+			out = append(out, fluentBitSection{kind: strings.Trim(line, "[]")})
+		case len(out) == 0:
+			t.Fatalf("line %d: setting outside a section: %q", n+1, line)
+		default:
+			key, value, ok := strings.Cut(line, " ")
+			if !ok {
+				t.Fatalf("line %d: setting without a value: %q", n+1, line)
+			}
+			out[len(out)-1].settings = append(out[len(out)-1].settings, [2]string{key, strings.TrimSpace(value)})
+		}
+	}
+	return out
+}
+
+// matches is Fluent Bit's Match: a tag glob where * is any run of characters.
+func matches(glob, tag string) bool {
+	re := "^" + strings.ReplaceAll(regexp.QuoteMeta(glob), `\*`, ".*") + "$"
+	return regexp.MustCompile(re).MatchString(tag)
+}
+
+// delivery is one record arriving at one output.
+type delivery struct {
+	output, destination string
+	record              map[string]string
+}
+
+// simulate runs one record through the filters that rename, set and re-tag
+// (modify, rewrite_tag) and returns what reaches each output. Parsing
+// filters (kubernetes, aws, grep) are taken as done: records come in
+// already merged from JSON.
+func simulate(t *testing.T, sections []fluentBitSection, tag string, record map[string]string, env map[string]string) []delivery {
+	t.Helper()
+	expand := func(v string) string {
+		for k, val := range env {
+			v = strings.ReplaceAll(v, "${"+k+"}", val)
+		}
+		return v
+	}
+	var out []delivery
+	type item struct {
+		tag    string
+		record map[string]string
+	}
+	queue := []item{{tag, maps.Clone(record)}}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		dropped := false
+		for _, s := range sections {
+			if s.kind != "FILTER" || !matches(s.get("Match")[0], it.tag) || dropped {
+				continue
+			}
+			switch s.get("Name")[0] {
+			case "modify":
+				for _, kv := range s.settings {
+					k, v, _ := strings.Cut(kv[1], " ")
+					switch kv[0] {
+					case "Set":
+						it.record[k] = expand(v)
+					case "Rename":
+						if old, ok := it.record[k]; ok {
+							delete(it.record, k)
+							it.record[v] = old
+						}
+					}
+				}
+			case "rewrite_tag":
+				for _, rule := range s.get("Rule") {
+					f := strings.Fields(rule)
+					if len(f) != 4 || !strings.HasPrefix(f[0], "$") {
+						t.Fatalf("rewrite_tag rule %q: want KEY REGEX NEW_TAG KEEP", rule)
+					}
+					if v, ok := it.record[f[0][1:]]; ok && regexp.MustCompile(f[1]).MatchString(v) {
+						// The copy starts the pipeline again under its new tag.
+						queue = append(queue, item{strings.ReplaceAll(f[2], "$TAG", it.tag), maps.Clone(it.record)})
+						dropped = f[3] != "true"
+					}
+				}
+			}
+		}
+		if dropped {
+			continue
+		}
+		for _, s := range sections {
+			if s.kind == "OUTPUT" && matches(s.get("Match")[0], it.tag) {
+				dest := s.get("delivery_stream")
+				if len(dest) == 0 {
+					dest = s.get("log_group_name")
+				}
+				out = append(out, delivery{s.get("Name")[0], dest[0], it.record})
+			}
+		}
+	}
+	return out
+}
+
+// TestLogRouting: every line reaches the archive exactly once, lines of an
+// alerting level are also copied to the alerting log group, and each
+// carries the cluster's name (and a node line its source), which the
+// metric filters' dimensions and the Firehose partitions read.
+func TestLogRouting(t *testing.T) {
+	const appTag = "application.var.log.containers.checkout-7d9f_shop_checkout-0a1b.log"
+	for _, tc := range []struct {
+		name   string
+		routes LogRoutes
+		tag    string
+		record map[string]string
+		want   []string // output:destination
+		source string
+	}{
+		{"ERROR line alerts and is archived", prdRoutes, appTag, map[string]string{"level": "ERROR", "service": "checkout"},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+		{"zap's lowercase error", prdRoutes, appTag, map[string]string{"level": "error", "service": "checkout"},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+		{"Serilog's Fatal", prdRoutes, appTag, map[string]string{"level": "Fatal", "service": "checkout"},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+		{"Python's CRITICAL", prdRoutes, appTag, map[string]string{"level": "CRITICAL", "service": "checkout"},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+		{"INFO only archived", prdRoutes, appTag, map[string]string{"level": "INFO", "service": "checkout"},
+			[]string{"kinesis_firehose:prd-app-logs"}, ""},
+		{"WARN not alerting unless configured", prdRoutes, appTag, map[string]string{"level": "WARN", "service": "checkout"},
+			[]string{"kinesis_firehose:prd-app-logs"}, ""},
+		{"WARNING when WARN alerts", LogRoutes{AlertingLevels: []string{"WARN"}, AlertingLogGroup: "/platform/dev/alerting", AppStream: "dev-app-logs", NodeStream: "dev-node-logs"},
+			appTag, map[string]string{"level": "WARNING", "service": "checkout"},
+			[]string{"cloudwatch_logs:/platform/dev/alerting", "kinesis_firehose:dev-app-logs"}, ""},
+		{"a line that is not JSON", prdRoutes, appTag, map[string]string{"log": "panic: runtime error"},
+			[]string{"kinesis_firehose:prd-app-logs"}, ""},
+		{"kubelet journal", prdRoutes, "dataplane.systemd.kubelet.service", map[string]string{"_SYSTEMD_UNIT": "kubelet.service", "MESSAGE": "error syncing pod", "level": "ERROR"},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane},
+		{"aws-node container", prdRoutes, "dataplane.tail.var.log.containers.aws-node-x_kube-system_aws-node-1.log", map[string]string{"log": "ipamd error"},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane},
+		{"kernel", prdRoutes, "host.dmesg", map[string]string{"MESSAGE": "Out of memory: Killed process"},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceHost},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sections []fluentBitSection
+			files := tc.routes.FluentBitFiles()
+			for _, name := range slices.Sorted(maps.Keys(files)) {
+				sections = append(sections, parseFluentBit(t, files[name])...)
+			}
+			got := simulate(t, sections, tc.tag, tc.record, map[string]string{"CLUSTER_NAME": "prd-blue"})
+			var dests []string
+			for _, d := range got {
+				dests = append(dests, d.output+":"+d.destination)
+				if d.record[logging.FieldCluster] != "prd-blue" {
+					t.Errorf("%s:%s gets no cluster field: %v", d.output, d.destination, d.record)
+				}
+				if d.record[logging.FieldSource] != tc.source {
+					t.Errorf("%s:%s gets source %q, want %q", d.output, d.destination, d.record[logging.FieldSource], tc.source)
+				}
+			}
+			slices.Sort(dests)
+			if !slices.Equal(dests, tc.want) {
+				t.Errorf("delivered to %v, want %v", dests, tc.want)
+			}
+		})
+	}
+}
+
+// TestFluentBitFilesAreSafe: the add-on renders each file through Helm's
+// tpl (a "{{" would be read as a template), and no line may go to the
+// add-on's default log groups, which are unencrypted and kept forever.
+func TestFluentBitFilesAreSafe(t *testing.T) {
+	files := prdRoutes.FluentBitFiles()
+	if want := []string{"application-log.conf", "dataplane-log.conf", "host-log.conf"}; !slices.Equal(slices.Sorted(maps.Keys(files)), want) {
+		t.Fatalf("files %v, want all three of the add-on's %v replaced", slices.Sorted(maps.Keys(files)), want)
+	}
+	for name, text := range files {
+		if strings.Contains(text, "{{") {
+			t.Errorf("%s contains {{, which Helm's tpl would evaluate", name)
+		}
+		for _, s := range parseFluentBit(t, text) {
+			if s.kind != "OUTPUT" {
+				continue
+			}
+			if g := s.get("log_group_name"); len(g) > 0 && g[0] != prdRoutes.AlertingLogGroup {
+				t.Errorf("%s sends to log group %s", name, g[0])
+			}
+			if a := s.get("auto_create_group"); len(a) > 0 && a[0] != "false" {
+				t.Errorf("%s may create log groups", name)
+			}
+		}
+	}
+	if errs := (LogRoutes{AlertingLevels: []string{"DEBUG"}, AlertingLogGroup: "x", AppStream: "a b"}).Validate(); len(errs) != 3 {
+		t.Errorf("Validate() = %v, want a bad level, a bad app stream and a missing node stream", errs)
+	}
+}
