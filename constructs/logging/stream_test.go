@@ -1,9 +1,6 @@
 package logging
 
 import (
-	"fmt"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -11,6 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/internal/catalogcheck"
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
@@ -124,95 +122,34 @@ func TestLogPipeline(t *testing.T) {
 }
 
 // TestTablesMatchStreams proves, for each Glue table, that its location and
-// partition projection read exactly what its Firehose stream writes: the
-// stream's prefix with each !{...} expression replaced by the projected
-// ${key} is the table's storage.location.template, the date format is the
-// same, and every partition key is projected.
+// partition projection read exactly what its Firehose stream writes (see
+// catalogcheck): the whole-app tests run the same check on every env.
 func TestTablesMatchStreams(t *testing.T) {
 	_, tmpl := newLoggingStack(t)
-	streams := map[string]map[string]any{}
-	for _, r := range *tmpl.FindResources(jsii.String("AWS::KinesisFirehose::DeliveryStream"), nil) {
-		p := (*r)["Properties"].(map[string]any)
-		streams[p["DeliveryStreamName"].(string)] = p["ExtendedS3DestinationConfiguration"].(map[string]any)
-	}
-	tables := map[string]map[string]any{}
-	for _, r := range *tmpl.FindResources(jsii.String("AWS::Glue::Table"), nil) {
-		in := (*r)["Properties"].(map[string]any)["TableInput"].(map[string]any)
-		tables[in["Name"].(string)] = in
-	}
-	expr := regexp.MustCompile(`!\{(partitionKeyFromQuery:([a-z_]+)|timestamp:([^}]+))\}`)
+	resources := catalogcheck.Resources(*tmpl.ToJSON())["Resources"].(map[string]any)
+	streams, tables := catalogcheck.Resources(resources).Streams(), catalogcheck.Resources(resources).Tables()
 	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs"} {
 		t.Run(table, func(t *testing.T) {
-			in, s := tables[table], streams[stream]
-			if in == nil || s == nil {
+			if tables[table] == nil || streams[stream] == nil {
 				t.Fatalf("table %s or stream %s missing", table, stream)
 			}
-			prefix := s["Prefix"].(string)
-			params := in["Parameters"].(map[string]any)
-			// Turn the stream's prefix into the location template Athena needs.
-			keyOrder := []string{}
-			want := expr.ReplaceAllStringFunc(prefix, func(m string) string {
-				g := expr.FindStringSubmatch(m)
-				if g[2] != "" {
-					keyOrder = append(keyOrder, g[2])
-					return "${" + g[2] + "}"
-				}
-				// A timestamp: the key is the name before "=".
-				before := prefix[:strings.Index(prefix, m)]
-				key := before[strings.LastIndex(before, "/")+1 : len(before)-1]
-				keyOrder = append(keyOrder, key)
-				if params["projection."+key+".format"] != g[3] {
-					t.Errorf("%s: stream writes dates as %s, projection reads %v", key, g[3], params["projection."+key+".format"])
-				}
-				return "${" + key + "}"
-			})
-			// The table reads the bucket the stream writes to.
-			bucket := s["BucketARN"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
-			loc := render(params["storage.location.template"])
-			if loc != "s3://<"+bucket+">/"+want {
-				t.Errorf("storage.location.template %s, want s3://<%s>/%s", loc, bucket, want)
-			}
-			var partitionKeys []string
-			for _, k := range in["PartitionKeys"].([]any) {
-				name := k.(map[string]any)["Name"].(string)
-				partitionKeys = append(partitionKeys, name)
-				if params["projection."+name+".type"] == nil {
-					t.Errorf("partition %s is not projected", name)
-				}
-			}
-			if strings.Join(partitionKeys, ",") != strings.Join(keyOrder, ",") {
-				t.Errorf("table partitions %v, stream writes keys %v", partitionKeys, keyOrder)
-			}
-			if params["projection.enabled"] != "true" {
-				t.Error("projection disabled")
-			}
-			location := render(in["StorageDescriptor"].(map[string]any)["Location"])
-			root := prefix[:strings.Index(prefix, "=")]
-			root = root[:strings.LastIndex(root, "/")+1]
-			if location != "s3://<"+bucket+">/"+root {
-				t.Errorf("table location %s is not the stream's root s3://<%s>/%s", location, bucket, root)
+			for _, p := range catalogcheck.TableReadsStream(tables[table], streams[stream]) {
+				t.Error(p)
 			}
 		})
 	}
-}
-
-// render turns a template value (a string or an Fn::Join of strings and
-// Refs) into text, a Ref shown as <LogicalId>.
-func render(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case map[string]any:
-		if ref, ok := x["Ref"].(string); ok {
-			return "<" + ref + ">"
-		}
-		if j, ok := x["Fn::Join"].([]any); ok {
-			var parts []string
-			for _, p := range j[1].([]any) {
-				parts = append(parts, render(p))
-			}
-			return strings.Join(parts, j[0].(string))
-		}
+	// The check itself must see a drift: a table reading another date format.
+	drifted := map[string]any{}
+	for k, v := range tables[AppLogsTable] {
+		drifted[k] = v
 	}
-	return fmt.Sprint(v)
+	params := map[string]any{}
+	for k, v := range tables[AppLogsTable]["Parameters"].(map[string]any) {
+		params[k] = v
+	}
+	params["projection.dt.format"] = "yyyy/MM/dd"
+	drifted["Parameters"] = params
+	if len(catalogcheck.TableReadsStream(drifted, streams["prd-app-logs"])) == 0 {
+		t.Error("a table reading yyyy/MM/dd dates passed the check")
+	}
 }
