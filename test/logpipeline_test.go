@@ -146,7 +146,9 @@ func TestLogPipelineContracts(t *testing.T) {
 					}
 					var cv struct {
 						ContainerLogs struct {
-							FluentBit struct{ Config struct{ ExtraFiles map[string]string } }
+							FluentBit struct {
+								Config struct{ ExtraFiles map[string]string }
+							}
 						}
 					}
 					if err := json.Unmarshal([]byte(values), &cv); err != nil {
