@@ -46,6 +46,7 @@ ls: deps
 	$(CDK) ls $(ENV_CONTEXT) $(STACKS)
 
 unit: deps
+	@unformatted=$$(gofmt -l bin constructs envs internal stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
 	go vet ./...
 	CDK_VALIDATION=false go test -count=1 ./...
 

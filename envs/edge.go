@@ -18,6 +18,12 @@ type Edge struct {
 	// a private name cannot be DNS-validated publicly (issue it from ACM
 	// Private CA or import it into ACM).
 	InternalCertificateArn string `json:"internalCertificateArn"`
+	// InternalCaCertificate is the PEM certificate of the private CA that
+	// issued InternalCertificateArn (ACM Private CA: "Get CA certificate").
+	// The in-VPC canary trusts it, and only it, to verify the internal
+	// ALB's certificate.
+	// @default - the canary trusts the public CAs of its runtime
+	InternalCaCertificate string `json:"internalCaCertificate,omitempty"`
 	// ApiGateway is the in-cluster API gateway the ALBs forward to.
 	ApiGateway ApiGateway `json:"apiGateway"`
 	// TargetWeights split each ALB's traffic between the API gateway's

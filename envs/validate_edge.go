@@ -1,11 +1,14 @@
 package envs
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ecplatform/eks-platform/constructs/edge"
 )
@@ -28,6 +31,9 @@ func validateEdge(c *Config, errs *ErrorList) {
 		errs.Required(p.Child("internalCertificateArn"), "an ACM certificate ARN for the internal name (ACM Private CA or imported): a private name cannot be DNS-validated")
 	} else {
 		validateCertificateArn(c, e.InternalCertificateArn, p.Child("internalCertificateArn"), errs)
+	}
+	if e.InternalCaCertificate != "" {
+		validateCaCertificate(e.InternalCaCertificate, p.Child("internalCaCertificate"), errs)
 	}
 	g, gp := e.ApiGateway, p.Child("apiGateway")
 	for field, v := range map[string]string{"namespace": g.Namespace, "service": g.Service, "canaryService": g.CanaryService} {
@@ -147,5 +153,41 @@ func validateWaf(w Waf, p *Path, errs *ErrorList) {
 		if !countryPattern.MatchString(cc) {
 			errs.Invalid(p.Child("blockCountries").Index(i), fmt.Sprintf("%q", cc), "must be an ISO 3166 alpha-2 code such as KP")
 		}
+	}
+}
+
+// now is the time CA certificates are checked against.
+var now = time.Now
+
+// validateCaCertificate requires PEM CA certificates, valid now: a canary
+// trusting an expired or non-CA certificate fails every run.
+func validateCaCertificate(text string, p *Path, errs *ErrorList) {
+	rest := []byte(text)
+	n := 0
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		n++
+		if block.Type != "CERTIFICATE" {
+			errs.Add(p, "PEM block %d is a %s, want CERTIFICATE (the CA's certificate, never its key)", n, block.Type)
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			errs.Add(p, "certificate %d does not parse: %v", n, err)
+			continue
+		}
+		if !cert.IsCA {
+			errs.Add(p, "certificate %d (%s) is not a CA certificate: give the certificate of the CA that issued internalCertificateArn, not the server's", n, cert.Subject.CommonName)
+		}
+		if t := now(); t.After(cert.NotAfter) || t.Before(cert.NotBefore) {
+			errs.Add(p, "certificate %d (%s) is valid from %s to %s, not now: renew the CA certificate", n, cert.Subject.CommonName, cert.NotBefore.Format("2006-01-02"), cert.NotAfter.Format("2006-01-02"))
+		}
+	}
+	if n == 0 || strings.TrimSpace(string(rest)) != "" {
+		errs.Add(p, "must be PEM certificates only (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)")
 	}
 }

@@ -31,6 +31,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	})
 	monitoring.NewCanary(s, "InternalCanary", monitoring.CanaryProps{
 		Name: cfg.Name + "-api-internal", URL: "https://" + e.InternalName + e.ApiGateway.HealthCheckPath, Vpc: net.Network.Vpc,
+		TrustedCaPEM: e.InternalCaCertificate,
 		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	for _, es := range edges {

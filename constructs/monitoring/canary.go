@@ -1,10 +1,12 @@
 package monitoring
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -46,6 +48,11 @@ type CanaryProps struct {
 	MaxDurationMs int
 	// Runbook is where the alarm tells the on-call to look. Required.
 	Runbook string
+	// TrustedCaPEM are the PEM certificates of the private CA that issued
+	// the endpoint's certificate; the canary then trusts them alone. The
+	// certificate is verified either way.
+	// @default - the public CAs of the Synthetics runtime
+	TrustedCaPEM string
 }
 
 // Validate reports every problem with the props.
@@ -66,20 +73,23 @@ func (p CanaryProps) Validate() error {
 	if p.MinSuccessPercent < 1 || p.MinSuccessPercent > 100 {
 		errs = append(errs, fmt.Errorf("minSuccessPercent: must be 1-100, got %d", p.MinSuccessPercent))
 	}
+	if p.TrustedCaPEM != "" && !strings.Contains(p.TrustedCaPEM, "-----BEGIN CERTIFICATE-----") {
+		errs = append(errs, errors.New("trustedCaPem: must be PEM certificates"))
+	}
 	return errors.Join(errs...)
 }
 
-// canaryScript GETs the URL and fails on anything but a 2xx. Inside the VPC
-// it does not verify the certificate: internal names carry a private-CA
-// certificate the runtime does not trust; the probe checks reachability and
-// status, and carries no data.
+// canaryScript GETs the URL and fails on anything but a 2xx, or on a
+// certificate that does not verify: against the given CA certificates (an
+// internal name's private CA), else the runtime's public CAs.
 const canaryScript = `const synthetics = require('Synthetics');
 const log = require('SyntheticsLogger');
+const ca = %s;
 exports.handler = async () => {
-  const url = new URL(%q);
+  const url = new URL(%s);
   await synthetics.executeHttpStep('GET ' + url.pathname, {
-    hostname: url.hostname, method: 'GET', path: url.pathname + url.search, port: 443, protocol: 'https:',
-    rejectUnauthorized: %t,
+    hostname: url.hostname, method: 'GET', path: url.pathname + url.search, port: url.port || 443, protocol: 'https:',
+    rejectUnauthorized: true, ...(ca ? { ca } : {}),
   }, async (res) => {
     if (res.statusCode < 200 || res.statusCode > 299) {
       throw new Error('status ' + res.statusCode + ' from ' + url);
@@ -120,7 +130,7 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary
 		Runtime:    CanaryRuntime(),
 		Test: awssynthetics.Test_Custom(&awssynthetics.CustomTestOptions{
 			Handler: jsii.String("index.handler"),
-			Code:    awssynthetics.Code_FromInline(jsii.String(fmt.Sprintf(canaryScript, props.URL, !inVpc))),
+			Code:    awssynthetics.Code_FromInline(jsii.String(fmt.Sprintf(canaryScript, jsLiteral(props.TrustedCaPEM), jsLiteral(props.URL)))),
 		}),
 		Schedule:                awssynthetics.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(props.EveryMinutes))),
 		ArtifactsBucketLocation: &awssynthetics.ArtifactsBucketLocation{Bucket: props.ArtifactsBucket, Prefix: jsii.String(props.Name)},
@@ -191,4 +201,13 @@ func NewArtifactsBucket(scope constructs.Construct, id string, key awskms.IKey, 
 	})
 	compliance.Suppress(b, compliance.Suppression{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Reason: "Canary artifacts are diagnostic and expire after 30 days; they stay in the environment's region."})
 	return b
+}
+
+// jsLiteral is s as a JavaScript string literal; "" is null.
+func jsLiteral(s string) string {
+	if s == "" {
+		return "null"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
 }

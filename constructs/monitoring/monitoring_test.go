@@ -22,7 +22,7 @@ func TestMonitoring(t *testing.T) {
 	channel := NewAlarmChannel(stack, "Alarms", AlarmChannelProps{Name: "prd", SlackWorkspaceID: "T01234567", SlackChannelID: "C01234567"})
 	artifacts := NewArtifactsBucket(stack, "Artifacts", archive.Key, archive.AccessLogBucket, "")
 	NewCanary(stack, "External", CanaryProps{Name: "prd-api-external", URL: "https://api.shop.example.com/healthz", ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
-	NewCanary(stack, "Internal", CanaryProps{Name: "prd-api-internal", URL: "https://api.shop.internal/healthz", Vpc: net.Vpc, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
+	NewCanary(stack, "Internal", CanaryProps{Name: "prd-api-internal", URL: "https://api.shop.internal/healthz", Vpc: net.Vpc, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md", TrustedCaPEM: newTestCA(t).pem})
 	NewWafAlarms(stack, "Waf", "prd-blue-external", 1000, channel.Action)
 	NewFirehoseAlarms(stack, "AppLogs", "prd-app-logs", channel.Action)
 	NewClusterAlarms(stack, "ClusterBlue", ClusterAlarmsProps{ClusterName: "prd-blue", Action: channel.Action, MaxNodeUtilizationPercent: 75})
@@ -50,6 +50,8 @@ func TestMonitoring(t *testing.T) {
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::Synthetics::Canary"), map[string]any{
 			"Name": "prd-api-internal", "VPCConfig": assertions.Match_ObjectLike(&map[string]any{"SecurityGroupIds": assertions.Match_AnyValue()}),
+			// It verifies the internal certificate against the private CA.
+			"Code": assertions.Match_ObjectLike(&map[string]any{"Script": assertions.Match_StringLikeRegexp(jsii.String(`const ca = "-----BEGIN CERTIFICATE-----[\s\S]*rejectUnauthorized: true`))}),
 		})
 	})
 	t.Run("every alarm notifies the channel and says where to look", func(t *testing.T) {
