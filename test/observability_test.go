@@ -1,0 +1,132 @@
+package test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+)
+
+// TestEveryEnvIsObservable is the monitoring, logging and audit inventory
+// each env must deploy, read from its templates: the archive, the streams
+// into it, the tables and queries over it, a canary from the internet and
+// one from inside the VPC, every alarm to the Slack topic, the audit trail,
+// control-plane logs, flow logs and ALB access logs.
+func TestEveryEnvIsObservable(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			tmpls := envTemplates(t, cfg.Name)
+			all := func(typ string) map[string]map[string]any {
+				out := map[string]map[string]any{}
+				for stack, tmpl := range tmpls {
+					for id, p := range resourcesOf(tmpl, typ) {
+						out[stack+"/"+id] = p
+					}
+				}
+				return out
+			}
+			logging, monitoring := tmpls[cfg.Name+"-logging"], tmpls[cfg.Name+"-monitoring"]
+
+			kmsBuckets := 0
+			for _, b := range resourcesOf(logging, "AWS::S3::Bucket") {
+				enc := fmt.Sprint(b["BucketEncryption"])
+				if strings.Contains(enc, "aws:kms") && fmt.Sprint(b["VersioningConfiguration"]) == "map[Status:Enabled]" {
+					kmsBuckets++
+				}
+			}
+			if kmsBuckets == 0 {
+				t.Error("no SSE-KMS, versioned log archive")
+			}
+			var streams []string
+			for _, s := range resourcesOf(logging, "AWS::KinesisFirehose::DeliveryStream") {
+				dest := s["ExtendedS3DestinationConfiguration"].(map[string]any)
+				if dest["CompressionFormat"] != "GZIP" || dest["ErrorOutputPrefix"] == nil {
+					t.Errorf("stream %v: not GZIP with an error prefix", s["DeliveryStreamName"])
+				}
+				streams = append(streams, s["DeliveryStreamName"].(string))
+			}
+			slices.Sort(streams)
+			if want := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-node-logs"}; !slices.Equal(streams, want) {
+				t.Errorf("streams %v, want %v", streams, want)
+			}
+			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 3 {
+				t.Errorf("%d Glue tables, want 3", n)
+			}
+			for _, wg := range resourcesOf(logging, "AWS::Athena::WorkGroup") {
+				if wg["WorkGroupConfiguration"].(map[string]any)["EnforceWorkGroupConfiguration"] != true {
+					t.Error("Athena workgroup does not enforce its configuration")
+				}
+			}
+			if n := len(resourcesOf(logging, "AWS::Athena::NamedQuery")); n < 4 {
+				t.Errorf("%d saved queries, want at least 4", n)
+			}
+
+			outside, inside := 0, 0
+			for _, c := range resourcesOf(monitoring, "AWS::Synthetics::Canary") {
+				if c["VPCConfig"] == nil {
+					outside++
+				} else {
+					inside++
+				}
+			}
+			if outside == 0 || inside == 0 {
+				t.Errorf("canaries outside the VPC: %d, inside: %d; want at least one of each", outside, inside)
+			}
+
+			var topic string
+			for id := range resourcesOf(monitoring, "AWS::SNS::Topic") {
+				topic = id
+			}
+			for _, c := range resourcesOf(monitoring, "AWS::Chatbot::SlackChannelConfiguration") {
+				if !strings.Contains(fmt.Sprint(c["SnsTopicArns"]), topic) || c["SlackChannelId"] != cfg.Monitoring.Slack.ChannelID {
+					t.Errorf("Slack channel %v does not receive topic %s", c["SlackChannelId"], topic)
+				}
+			}
+			alarms := resourcesOf(monitoring, "AWS::CloudWatch::Alarm")
+			for id, a := range alarms {
+				if !strings.Contains(fmt.Sprint(a["AlarmActions"]), topic) || !strings.Contains(fmt.Sprint(a["OKActions"]), topic) {
+					t.Errorf("alarm %s does not notify the Slack topic on alarm and recovery", id)
+				}
+			}
+			if len(alarms) < 20 {
+				t.Errorf("%d alarms: the edge, clusters, logs and canaries need more", len(alarms))
+			}
+
+			trails := all("AWS::CloudTrail::Trail")
+			for id, tr := range trails {
+				if tr["IsMultiRegionTrail"] != true || tr["EnableLogFileValidation"] != true || tr["KMSKeyId"] == nil {
+					t.Errorf("trail %s: want multi-region, log file validation and KMS", id)
+				}
+			}
+			if len(trails) != 1 {
+				t.Errorf("%d trails, want 1", len(trails))
+			}
+			for id, c := range all("AWS::EKS::Cluster") {
+				if n := len(c["Logging"].(map[string]any)["ClusterLogging"].(map[string]any)["EnabledTypes"].([]any)); n != 5 {
+					t.Errorf("cluster %s sends %d control-plane log types, want 5", id, n)
+				}
+			}
+			for id, f := range all("AWS::EC2::FlowLog") {
+				if f["LogDestinationType"] != "s3" {
+					t.Errorf("flow log %s does not land in the archive", id)
+				}
+			}
+			albs := all("AWS::ElasticLoadBalancingV2::LoadBalancer")
+			for id, lb := range albs {
+				if !strings.Contains(fmt.Sprint(lb["LoadBalancerAttributes"]), "map[Key:access_logs.s3.enabled Value:true]") {
+					t.Errorf("ALB %s writes no access logs", id)
+				}
+			}
+			if len(albs) != 2*len(cfg.Clusters) {
+				t.Errorf("%d ALBs, want an external and an internal one per cluster", len(albs))
+			}
+		})
+	}
+}
