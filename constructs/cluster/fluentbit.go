@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,7 +30,7 @@ type LogRoutes struct {
 }
 
 // Validate reports every problem with the routes.
-func (r LogRoutes) Validate() []error {
+func (r LogRoutes) Validate() error {
 	var errs []error
 	if len(r.AlertingLevels) == 0 {
 		errs = append(errs, fmt.Errorf("alertingLevels: at least one of %v", logging.Levels))
@@ -39,12 +40,12 @@ func (r LogRoutes) Validate() []error {
 			errs = append(errs, fmt.Errorf("alertingLevels[%d]: must be one of %v, got %q", i, logging.Levels, l))
 		}
 	}
-	for name, v := range map[string]string{"alertingLogGroup": r.AlertingLogGroup, "appStream": r.AppStream, "nodeStream": r.NodeStream} {
-		if v == "" || strings.ContainsAny(v, " \t\n{}$") {
-			errs = append(errs, fmt.Errorf("%s: must be a plain name, got %q", name, v))
+	for _, f := range []struct{ name, value string }{{"alertingLogGroup", r.AlertingLogGroup}, {"appStream", r.AppStream}, {"nodeStream", r.NodeStream}} {
+		if f.value == "" || strings.ContainsAny(f.value, " \t\n{}$") {
+			errs = append(errs, fmt.Errorf("%s: must be a plain name, got %q", f.name, f.value))
 		}
 	}
-	return errs
+	return errors.Join(errs...)
 }
 
 // fluentBitSection is one [INPUT], [FILTER] or [OUTPUT] section of Fluent

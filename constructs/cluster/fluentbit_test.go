@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/ecplatform/eks-platform/constructs/logging"
 )
 
@@ -210,7 +212,31 @@ func TestFluentBitFilesAreSafe(t *testing.T) {
 			}
 		}
 	}
-	if errs := (LogRoutes{AlertingLevels: []string{"DEBUG"}, AlertingLogGroup: "x", AppStream: "a b"}).Validate(); len(errs) != 3 {
-		t.Errorf("Validate() = %v, want a bad level, a bad app stream and a missing node stream", errs)
+	err := (LogRoutes{AlertingLevels: []string{"DEBUG"}, AlertingLogGroup: "x", AppStream: "a b"}).Validate()
+	for _, want := range []string{`alertingLevels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`, `appStream: must be a plain name, got "a b"`, `nodeStream: must be a plain name, got ""`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v, want %q", err, want)
+		}
+	}
+}
+
+func TestLogShipperPropsValidate(t *testing.T) {
+	arn := jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-app-logs")
+	for _, tc := range []struct {
+		name  string
+		props LogShipperProps
+		want  string
+	}{
+		{"no streams", LogShipperProps{Routes: prdRoutes}, "streamArns: required"},
+		{"routes checked", LogShipperProps{Routes: LogRoutes{AlertingLogGroup: "/platform/prd/alerting", AppStream: "a", NodeStream: "n"}, StreamArns: []*string{arn}}, "routes: alertingLevels: at least one of [WARN ERROR FATAL]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.props.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if err := (LogShipperProps{Routes: prdRoutes, StreamArns: []*string{arn}}).Validate(); err != nil {
+		t.Errorf("valid props: %v", err)
 	}
 }

@@ -42,7 +42,10 @@ type LogShipperProps struct {
 
 // Validate reports every problem with the props.
 func (p LogShipperProps) Validate() error {
-	errs := p.Routes.Validate()
+	var errs []error
+	if err := p.Routes.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("routes: %w", err))
+	}
 	if len(p.StreamArns) == 0 {
 		errs = append(errs, errors.New("streamArns: required"))
 	}
