@@ -27,12 +27,12 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", logs.Archive.Key, logs.Archive.AccessLogBucket, removalPolicy(cfg))
 	monitoring.NewCanary(s, "ExternalCanary", monitoring.CanaryProps{
 		Name: cfg.Name + "-api-external", URL: "https://" + e.ExternalName + e.ApiGateway.HealthCheckPath,
-		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: runbook,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.Key, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	monitoring.NewCanary(s, "InternalCanary", monitoring.CanaryProps{
 		Name: cfg.Name + "-api-internal", URL: "https://" + e.InternalName + e.ApiGateway.HealthCheckPath, Vpc: net.Network.Vpc,
 		TrustedCaPEM: e.InternalCaCertificate,
-		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: runbook,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.Key, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	for _, es := range edges {
 		for key, alb := range map[string]elbv2.ApplicationLoadBalancer{"external": es.External.LoadBalancer, "internal": es.Internal.LoadBalancer} {

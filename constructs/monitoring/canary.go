@@ -40,6 +40,10 @@ type CanaryProps struct {
 	Vpc awsec2.IVpc
 	// ArtifactsBucket keeps screenshots and logs of each run. Required.
 	ArtifactsBucket awss3.IBucket
+	// ArtifactsKey encrypts each artifact the canary writes (SSE-KMS),
+	// whatever the bucket's default.
+	// @default - the bucket's default encryption
+	ArtifactsKey awskms.IKey
 	// AlarmAction is notified when the canary fails or slows. Required.
 	AlarmAction awscloudwatch.IAlarmAction
 	// MinSuccessPercent alarms below this success rate. @default 90
@@ -137,6 +141,10 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary
 		StartAfterCreation:      jsii.Bool(true),
 		Timeout:                 awscdk.Duration_Seconds(jsii.Number(60)),
 	}
+	if props.ArtifactsKey != nil {
+		canaryProps.ArtifactS3EncryptionMode = awssynthetics.ArtifactsEncryptionMode_KMS
+		canaryProps.ArtifactS3KmsKey = props.ArtifactsKey
+	}
 	if inVpc {
 		sg := awsec2.NewSecurityGroup(self, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 			Vpc:              props.Vpc,
@@ -171,8 +179,8 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary
 		a.AddOkAction(props.AlarmAction)
 	}
 	compliance.Suppress(self,
-		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "The Synthetics-generated role writes artifacts under its own prefix and its own log groups, whose names Synthetics creates.",
-			AppliesTo: []string{"regex:/^Resource::.*$/", "Action::s3:ListAllMyBuckets", "Action::xray:PutTraceSegments"}},
+		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "The Synthetics-generated role writes artifacts under its own prefix and its own log groups, whose names Synthetics creates; its artifacts key grant is CDK's encrypt grant on that one key (GenerateDataKey* and ReEncrypt* are KMS action families, not resources).",
+			AppliesTo: []string{"regex:/^Resource::.*$/", "Action::s3:ListAllMyBuckets", "Action::xray:PutTraceSegments", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "The canary role's inline policy is the least-privilege set CDK generates for Synthetics."},
 		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "A canary in the VPC needs the ENI permissions AWS documents in AWSLambdaVPCAccessExecutionRole.",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}},

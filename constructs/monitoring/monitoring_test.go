@@ -21,7 +21,7 @@ func TestMonitoring(t *testing.T) {
 	archive := logging.NewLogArchive(stack, "Archive", logging.LogArchiveProps{})
 	channel := NewAlarmChannel(stack, "Alarms", AlarmChannelProps{Name: "prd", SlackWorkspaceID: "T01234567", SlackChannelID: "C01234567"})
 	artifacts := NewArtifactsBucket(stack, "Artifacts", archive.Key, archive.AccessLogBucket, "")
-	NewCanary(stack, "External", CanaryProps{Name: "prd-api-external", URL: "https://api.shop.example.com/healthz", ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
+	NewCanary(stack, "External", CanaryProps{Name: "prd-api-external", URL: "https://api.shop.example.com/healthz", ArtifactsBucket: artifacts, ArtifactsKey: archive.Key, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
 	NewCanary(stack, "Internal", CanaryProps{Name: "prd-api-internal", URL: "https://api.shop.internal/healthz", Vpc: net.Vpc, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md", TrustedCaPEM: newTestCA(t).pem})
 	NewWafAlarms(stack, "Waf", "prd-blue-external", 1000, channel.Action)
 	NewFirehoseAlarms(stack, "AppLogs", "prd-app-logs", channel.Action)
@@ -45,8 +45,9 @@ func TestMonitoring(t *testing.T) {
 	t.Run("canaries outside and inside the VPC", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Synthetics::Canary"), map[string]any{
 			"Name": "prd-api-external", "RuntimeVersion": "syn-nodejs-puppeteer-13.0",
-			"Schedule":  assertions.Match_ObjectLike(&map[string]any{"Expression": "rate(5 minutes)"}),
-			"VPCConfig": assertions.Match_Absent(),
+			"ArtifactConfig": map[string]any{"S3Encryption": map[string]any{"EncryptionMode": "SSE_KMS", "KmsKeyArn": assertions.Match_AnyValue()}},
+			"Schedule":       assertions.Match_ObjectLike(&map[string]any{"Expression": "rate(5 minutes)"}),
+			"VPCConfig":      assertions.Match_Absent(),
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::Synthetics::Canary"), map[string]any{
 			"Name": "prd-api-internal", "VPCConfig": assertions.Match_ObjectLike(&map[string]any{"SecurityGroupIds": assertions.Match_AnyValue()}),
