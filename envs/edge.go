@@ -18,10 +18,10 @@ type Edge struct {
 	// a private name cannot be DNS-validated publicly (issue it from ACM
 	// Private CA or import it into ACM).
 	InternalCertificateArn string `json:"internalCertificateArn"`
-	// InternalCaCertificate is the PEM certificate of the private CA that
-	// issued InternalCertificateArn (ACM Private CA: "Get CA certificate").
-	// The in-VPC canary trusts it, and only it, to verify the internal
-	// ALB's certificate.
+	// InternalCaCertificate is the PEM certificate chain, up to its root,
+	// of the private CA that issued InternalCertificateArn (ACM Private
+	// CA: the CA certificate and its chain). The in-VPC canary trusts it,
+	// and only it, to verify the internal ALB's certificate.
 	// @default - the canary trusts the public CAs of its runtime
 	InternalCaCertificate string `json:"internalCaCertificate,omitempty"`
 	// ApiGateway is the in-cluster API gateway the ALBs forward to.

@@ -1,6 +1,7 @@
 package envs
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -159,10 +160,14 @@ func validateWaf(w Waf, p *Path, errs *ErrorList) {
 // now is the time CA certificates are checked against.
 var now = time.Now
 
-// validateCaCertificate requires PEM CA certificates, valid now: a canary
-// trusting an expired or non-CA certificate fails every run.
+// validateCaCertificate requires the private CA's chain as PEM
+// certificates: every one a CA valid now, ending in a self-signed root,
+// each other one issued by another of the bundle. The canary's TLS
+// (OpenSSL) trusts a chain only up to a root it is given: an intermediate
+// alone, as a subordinate CA's "CA certificate" is, fails every run.
 func validateCaCertificate(text string, p *Path, errs *ErrorList) {
 	rest := []byte(text)
+	var certs []*x509.Certificate
 	n := 0
 	for {
 		var block *pem.Block
@@ -182,12 +187,32 @@ func validateCaCertificate(text string, p *Path, errs *ErrorList) {
 		}
 		if !cert.IsCA {
 			errs.Add(p, "certificate %d (%s) is not a CA certificate: give the certificate of the CA that issued internalCertificateArn, not the server's", n, cert.Subject.CommonName)
+			continue
 		}
 		if t := now(); t.After(cert.NotAfter) || t.Before(cert.NotBefore) {
 			errs.Add(p, "certificate %d (%s) is valid from %s to %s, not now: renew the CA certificate", n, cert.Subject.CommonName, cert.NotBefore.Format("2006-01-02"), cert.NotAfter.Format("2006-01-02"))
 		}
+		certs = append(certs, cert)
 	}
 	if n == 0 || strings.TrimSpace(string(rest)) != "" {
 		errs.Add(p, "must be PEM certificates only (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)")
+		return
+	}
+	roots := 0
+	for i, c := range certs {
+		if c.CheckSignatureFrom(c) == nil && bytes.Equal(c.RawSubject, c.RawIssuer) {
+			roots++
+			continue
+		}
+		issued := false
+		for _, other := range certs {
+			issued = issued || (other != c && c.CheckSignatureFrom(other) == nil)
+		}
+		if !issued {
+			errs.Add(p, "certificate %d (%s) is issued by %s, which is not in the bundle: give the whole chain up to the root CA (ACM Private CA: the CA certificate chain)", i+1, c.Subject.CommonName, c.Issuer.CommonName)
+		}
+	}
+	if len(certs) > 0 && roots == 0 {
+		errs.Add(p, "has no self-signed root CA certificate: give the whole chain up to the root CA (ACM Private CA: the CA certificate chain)")
 	}
 }

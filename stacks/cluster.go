@@ -80,6 +80,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 	}
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
 		Routes: cluster.LogRoutes{
+			Services:         cfg.Logging.Services,
 			AlertingLevels:   levels,
 			AlertingLogGroup: logs.AlertingLogGroupName,
 			AppStream:        *logs.AppLogs.Stream.DeliveryStreamName(),

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/ecplatform/eks-platform/constructs/audit"
@@ -43,9 +45,8 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:    cfg.Name + "-app-logs",
 		Archive: s.Archive,
 		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
-			// A line without a service field (a system pod, a sidecar) is
-			// archived under its container's name.
-			{Name: "service", RecordField: logging.FieldService, FallbackField: "kubernetes.container_name", Values: l.Services},
+			// The shippers file lines of unlisted services under OtherService.
+			{Name: "service", RecordField: logging.FieldService, Values: append(slices.Clone(l.Services), logging.OtherService)},
 			{Name: "dt"},
 		}},
 		BufferIntervalSeconds: l.BufferIntervalSeconds,
@@ -94,6 +95,7 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:          s.AlertingLogGroupName,
 		Key:           s.Archive.Key,
 		Levels:        levels,
+		Services:      l.Services,
 		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),
 	})

@@ -59,9 +59,12 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		}
 	}
 	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Env: cfg.Name})
-	for _, stream := range []*logging.LogDeliveryStream{logs.AppLogs, logs.NodeLogs, logs.WafLogs} {
+	for _, stream := range []struct {
+		*logging.LogDeliveryStream
+		continuous bool
+	}{{logs.AppLogs, true}, {logs.NodeLogs, true}, {logs.WafLogs, false}} {
 		name := *stream.Stream.DeliveryStreamName()
-		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, name, channel.Action)
+		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, monitoring.FirehoseAlarmsProps{StreamName: name, Action: channel.Action, Continuous: stream.continuous})
 	}
 	return s
 }

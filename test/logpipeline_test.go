@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
@@ -73,25 +74,25 @@ func TestLogPipelineContracts(t *testing.T) {
 	for _, cfg := range cfgs {
 		t.Run(cfg.Name, func(t *testing.T) {
 			tmpls := envTemplates(t, cfg.Name)
-			logging := tmpls[cfg.Name+"-logging"]
-			if logging == nil {
+			loggingTmpl := tmpls[cfg.Name+"-logging"]
+			if loggingTmpl == nil {
 				t.Fatal("no logging stack")
 			}
-			resources := catalogcheck.Resources(logging["Resources"].(map[string]any))
+			resources := catalogcheck.Resources(loggingTmpl["Resources"].(map[string]any))
 			streams := resources.Streams()
 			streamIDs := map[string]string{}
-			for id, p := range resourcesOf(logging, "AWS::KinesisFirehose::DeliveryStream") {
+			for id, p := range resourcesOf(loggingTmpl, "AWS::KinesisFirehose::DeliveryStream") {
 				streamIDs[id] = p["DeliveryStreamName"].(string)
 			}
 			groups := map[string]bool{}
-			for _, p := range resourcesOf(logging, "AWS::Logs::LogGroup") {
+			for _, p := range resourcesOf(loggingTmpl, "AWS::Logs::LogGroup") {
 				if n, ok := p["LogGroupName"].(string); ok {
 					groups[n] = true
 				}
 			}
 			// metric filters publish namespace/name with these dimension keys
 			published := map[string][]string{}
-			for _, p := range resourcesOf(logging, "AWS::Logs::MetricFilter") {
+			for _, p := range resourcesOf(loggingTmpl, "AWS::Logs::MetricFilter") {
 				mt := p["MetricTransformations"].([]any)[0].(map[string]any)
 				var dims []string
 				for _, d := range mt["Dimensions"].([]any) {
@@ -100,7 +101,7 @@ func TestLogPipelineContracts(t *testing.T) {
 				slices.Sort(dims)
 				published[mt["MetricNamespace"].(string)+"/"+mt["MetricName"].(string)] = dims
 			}
-			exports := exportsOf(logging)
+			exports := exportsOf(loggingTmpl)
 
 			t.Run("tables read their streams", func(t *testing.T) {
 				tables := resources.Tables()
@@ -169,6 +170,20 @@ func TestLogPipelineContracts(t *testing.T) {
 								}
 							}
 						}
+					}
+					// Fluent Bit files a line under a configured service or
+					// OtherService, exactly the values Athena projects: a
+					// partition outside them would be archived but unread.
+					known := regexp.MustCompile(`Key_value_does_not_match service \^\(([^)]*)\)\$`).FindStringSubmatch(cv.ContainerLogs.FluentBit.Config.ExtraFiles["application-log.conf"])
+					if known == nil {
+						t.Fatal("application-log.conf does not file unlisted services apart")
+					}
+					written := append(strings.Split(known[1], "|"), logging.OtherService)
+					projected := strings.Split(resources.Tables()["app_logs"]["Parameters"].(map[string]any)["projection.service.values"].(string), ",")
+					slices.Sort(written)
+					slices.Sort(projected)
+					if !slices.Equal(written, projected) {
+						t.Errorf("Fluent Bit writes service partitions %v, Athena projects %v", written, projected)
 					}
 					// The shipper's role may put records on exactly those streams.
 					granted := map[string]bool{}

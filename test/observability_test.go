@@ -59,7 +59,11 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 3 {
 				t.Errorf("%d Glue tables, want 3", n)
 			}
-			for _, wg := range resourcesOf(logging, "AWS::Athena::WorkGroup") {
+			workgroups := resourcesOf(logging, "AWS::Athena::WorkGroup")
+			if len(workgroups) != 1 {
+				t.Errorf("%d Athena workgroups, want 1", len(workgroups))
+			}
+			for _, wg := range workgroups {
 				if wg["WorkGroupConfiguration"].(map[string]any)["EnforceWorkGroupConfiguration"] != true {
 					t.Error("Athena workgroup does not enforce its configuration")
 				}
@@ -80,11 +84,16 @@ func TestEveryEnvIsObservable(t *testing.T) {
 				t.Errorf("canaries outside the VPC: %d, inside: %d; want at least one of each", outside, inside)
 			}
 
+			topics := resourcesOf(monitoring, "AWS::SNS::Topic")
+			slack := resourcesOf(monitoring, "AWS::Chatbot::SlackChannelConfiguration")
+			if len(topics) != 1 || len(slack) != 1 {
+				t.Fatalf("%d alarm topics and %d Slack channels, want one of each", len(topics), len(slack))
+			}
 			var topic string
-			for id := range resourcesOf(monitoring, "AWS::SNS::Topic") {
+			for id := range topics {
 				topic = id
 			}
-			for _, c := range resourcesOf(monitoring, "AWS::Chatbot::SlackChannelConfiguration") {
+			for _, c := range slack {
 				if !strings.Contains(fmt.Sprint(c["SnsTopicArns"]), topic) || c["SlackChannelId"] != cfg.Monitoring.Slack.ChannelID {
 					t.Errorf("Slack channel %v does not receive topic %s", c["SlackChannelId"], topic)
 				}
@@ -108,12 +117,20 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			if len(trails) != 1 {
 				t.Errorf("%d trails, want 1", len(trails))
 			}
-			for id, c := range all("AWS::EKS::Cluster") {
+			clusters := all("AWS::EKS::Cluster")
+			if len(clusters) != len(cfg.Clusters) {
+				t.Errorf("%d EKS clusters, config has %d", len(clusters), len(cfg.Clusters))
+			}
+			for id, c := range clusters {
 				if n := len(c["Logging"].(map[string]any)["ClusterLogging"].(map[string]any)["EnabledTypes"].([]any)); n != 5 {
 					t.Errorf("cluster %s sends %d control-plane log types, want 5", id, n)
 				}
 			}
-			for id, f := range all("AWS::EC2::FlowLog") {
+			flowLogs := all("AWS::EC2::FlowLog")
+			if len(flowLogs) == 0 {
+				t.Error("no VPC flow logs")
+			}
+			for id, f := range flowLogs {
 				if f["LogDestinationType"] != "s3" {
 					t.Errorf("flow log %s does not land in the archive", id)
 				}

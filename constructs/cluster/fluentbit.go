@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -11,27 +12,42 @@ import (
 
 // LogRoutes says where a cluster's log shipper sends each log line:
 //
-//   - every container line, as JSON with its Kubernetes metadata and the
-//     cluster's name, to AppStream (Firehose into the archive), partitioned
-//     by its service field;
-//   - a copy of each line whose level is one of AlertingLevels to the
-//     CloudWatch Logs group AlertingLogGroup, where metric filters count
-//     them for alarms;
+//   - every container line, as JSON with its Kubernetes metadata, the
+//     cluster's name and its log time, to AppStream (Firehose into the
+//     archive), partitioned by its service field: one of Services, or
+//     logging.OtherService for the rest (system pods, unlisted services,
+//     whose own service value is kept in logging.FieldUnlistedService);
+//   - a copy of each line of one of Services whose level is one of
+//     AlertingLevels to the CloudWatch Logs group AlertingLogGroup, where
+//     metric filters count them for alarms;
 //   - node lines (kubelet, containerd, aws-node, kube-proxy, the kernel and
 //     the system journal) to NodeStream, tagged with their source.
 //
 // Nothing goes to the add-on's default /aws/containerinsights log groups,
 // which would be created unencrypted and kept forever.
 type LogRoutes struct {
-	AlertingLevels   []string
+	// Services are the services whose lines are partitioned by name and
+	// may alert. Required.
+	Services []string
+	// AlertingLevels are copied to AlertingLogGroup. Required.
+	AlertingLevels []string
+	// AlertingLogGroup is the CloudWatch Logs group's name. Required.
 	AlertingLogGroup string
-	AppStream        string
-	NodeStream       string
+	// AppStream and NodeStream are Firehose stream names. Required.
+	AppStream, NodeStream string
 }
 
 // Validate reports every problem with the routes.
 func (r LogRoutes) Validate() error {
 	var errs []error
+	if len(r.Services) == 0 {
+		errs = append(errs, errors.New("services: at least one"))
+	}
+	for i, svc := range r.Services {
+		if !serviceName.MatchString(svc) || svc == logging.OtherService {
+			errs = append(errs, fmt.Errorf("services[%d]: must be lowercase letters, digits and -, got %q", i, svc))
+		}
+	}
 	if len(r.AlertingLevels) == 0 {
 		errs = append(errs, fmt.Errorf("alertingLevels: at least one of %v", logging.Levels))
 	}
@@ -47,6 +63,8 @@ func (r LogRoutes) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+var serviceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // fluentBitSection is one [INPUT], [FILTER] or [OUTPUT] section of Fluent
 // Bit's classic configuration format: settings in order, keys may repeat.
@@ -107,6 +125,11 @@ func (r LogRoutes) alertingRule() string {
 	return fmt.Sprintf("$%s ^(%s)$ alerting.$TAG true", logging.FieldLevel, strings.Join(spellings, "|"))
 }
 
+// knownService matches the service field of a configured service.
+func (r LogRoutes) knownService() string {
+	return "^(" + strings.Join(r.Services, "|") + ")$"
+}
+
 // tail reads container log files as the add-on's defaults do (CRI and
 // Docker formats, multiline, a position database, filesystem buffering so
 // that a restart or an outage of the destination loses nothing).
@@ -136,17 +159,24 @@ func journal(tag, db string, filters ...string) fluentBitSection {
 	return section("INPUT", kv...)
 }
 
+// bufferLimit bounds each output's filesystem backlog: while a
+// destination is down, lines wait on the node's disk up to this much per
+// output, well short of the disk pressure that would evict pods.
+const bufferLimit = "500M"
+
 // toFirehose ships every line matching match to a Firehose stream (the
-// output ends each record with a newline, one JSON object per line), and
-// retries without limit from its filesystem buffer.
+// output ends each record with a newline, one JSON object per line) with
+// its log time, and retries without limit from its filesystem buffer.
 func toFirehose(match, stream string) fluentBitSection {
 	return section("OUTPUT",
 		"Name", "kinesis_firehose",
 		"Match", match,
 		"region", "${AWS_REGION}",
 		"delivery_stream", stream,
+		"time_key", logging.FieldLogTime,
+		"time_key_format", "%Y-%m-%dT%H:%M:%S.%3NZ",
 		"Retry_Limit", "no_limits",
-		"storage.total_limit_size", "2G",
+		"storage.total_limit_size", bufferLimit,
 	)
 }
 
@@ -163,9 +193,18 @@ func tagged(match string, source string) fluentBitSection {
 // applicationLog is application-log.conf: container lines, parsed as JSON
 // into top-level fields (level, service, ...) where they are JSON.
 func (r LogRoutes) applicationLog() []fluentBitSection {
+	// The shipper's and the agent's own lines are read apart, in a small
+	// memory buffer, as the add-on does: when a destination fails, their
+	// error lines must not pile up in the backlog that is failing.
+	own := func(path, db string) fluentBitSection {
+		return section("INPUT", "Name", "tail", "Tag", tagApplication, "Path", path, "multiline.parser", "docker, cri",
+			"DB", "/var/fluent-bit/state/"+db, "Mem_Buf_Limit", "5MB", "Skip_Long_Lines", "On", "Refresh_Interval", "10", "Read_from_Head", "${READ_FROM_HEAD}")
+	}
 	return []fluentBitSection{
 		tail(tagApplication, "/var/log/containers/*.log", "flb_container.db", "50MB",
-			"Exclude_Path", "/var/log/containers/aws-node*, /var/log/containers/kube-proxy*"),
+			"Exclude_Path", "/var/log/containers/cloudwatch-agent*, /var/log/containers/fluent-bit*, /var/log/containers/aws-node*, /var/log/containers/kube-proxy*"),
+		own("/var/log/containers/fluent-bit*", "flb_log.db"),
+		own("/var/log/containers/cloudwatch-agent*", "flb_cwagent.db"),
 		section("FILTER",
 			"Name", "kubernetes",
 			"Match", tagApplication,
@@ -184,6 +223,21 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"Buffer_Size", "0",
 		),
 		tagged(tagApplication, ""),
+		// A service outside Services is archived under OtherService, its
+		// own value kept: Athena projects only known partitions, and
+		// Firehose's partitions stay bounded.
+		section("FILTER",
+			"Name", "modify",
+			"Match", tagApplication,
+			"Condition", "Key_value_does_not_match "+logging.FieldService+" "+r.knownService(),
+			"Rename", logging.FieldService+" "+logging.FieldUnlistedService,
+		),
+		section("FILTER",
+			"Name", "modify",
+			"Match", tagApplication,
+			"Condition", "Key_does_not_exist "+logging.FieldService,
+			"Set", logging.FieldService+" "+logging.OtherService,
+		),
 		section("FILTER",
 			"Name", "rewrite_tag",
 			"Match", tagApplication,
@@ -191,6 +245,14 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"Emitter_Name", "alerting",
 			"Emitter_Storage.type", "filesystem",
 			"Emitter_Mem_Buf_Limit", "10M",
+		),
+		// Only configured services alert: the metric filters' dimensions
+		// stay bounded (CloudWatch disables a filter past 1,000 pairs an
+		// hour) and third-party errors cost nothing in CloudWatch Logs.
+		section("FILTER",
+			"Name", "grep",
+			"Match", tagAlerting,
+			"Regex", logging.FieldService+" "+r.knownService(),
 		),
 		section("OUTPUT",
 			"Name", "cloudwatch_logs",
@@ -202,7 +264,7 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"log_stream_prefix", "${CLUSTER_NAME}.",
 			"auto_create_group", "false",
 			"Retry_Limit", "no_limits",
-			"storage.total_limit_size", "1G",
+			"storage.total_limit_size", bufferLimit,
 		),
 		toFirehose(tagApplication, r.AppStream),
 	}
@@ -237,7 +299,14 @@ func (r LogRoutes) hostLog() []fluentBitSection {
 		journal("host.messages", "flb_messages.db", "PRIORITY=0", "PRIORITY=1", "PRIORITY=2", "PRIORITY=3", "PRIORITY=4", "PRIORITY=5", "PRIORITY=6"),
 		journal("host.secure", "flb_secure.db", "SYSLOG_FACILITY=10"),
 		section("FILTER", "Name", "aws", "Match", tagHost, "imds_version", "v2"),
-		section("FILTER", "Name", "grep", "Match", "host.messages", "Exclude", "SYSLOG_FACILITY /^(2|9|10)$/"),
+		// The journal's messages less what other inputs already ship: the
+		// secure facility, the kernel (host.dmesg) and the units of
+		// dataplane-log.conf; a line is archived once.
+		section("FILTER", "Name", "grep", "Match", "host.messages",
+			"Exclude", "SYSLOG_FACILITY /^(2|9|10)$/",
+			"Exclude", "_TRANSPORT /^kernel$/",
+			"Exclude", `_SYSTEMD_UNIT /^(docker|containerd|kubelet)\.service$/`,
+		),
 		section("FILTER",
 			"Name", "modify",
 			"Match", tagHost,

@@ -13,6 +13,7 @@ import (
 )
 
 var prdRoutes = LogRoutes{
+	Services:         []string{"api-gateway", "checkout"},
 	AlertingLevels:   []string{"ERROR", "FATAL"},
 	AlertingLogGroup: "/platform/prd/alerting",
 	AppStream:        "prd-app-logs",
@@ -55,10 +56,42 @@ type delivery struct {
 	record              map[string]string
 }
 
-// simulate runs one record through the filters that rename, set and re-tag
-// (modify, rewrite_tag) and returns what reaches each output. Parsing
-// filters (kubernetes, aws, grep) are taken as done: records come in
-// already merged from JSON.
+// fluentRegex compiles a Fluent Bit regular expression (optionally written
+// /.../); ok is false for what Go's RE2 cannot express (look-ahead).
+func fluentRegex(re string) (*regexp.Regexp, bool) {
+	if len(re) > 1 && strings.HasPrefix(re, "/") && strings.HasSuffix(re, "/") {
+		re = re[1 : len(re)-1]
+	}
+	r, err := regexp.Compile(re)
+	return r, err == nil
+}
+
+// conditionsHold evaluates a modify filter's Conditions on record.
+func conditionsHold(t *testing.T, s fluentBitSection, record map[string]string) bool {
+	for _, c := range s.get("Condition") {
+		f := strings.Fields(c)
+		v, exists := record[f[1]]
+		switch f[0] {
+		case "Key_does_not_exist":
+			if exists {
+				return false
+			}
+		case "Key_value_does_not_match":
+			re, _ := fluentRegex(f[2])
+			if !exists || re.MatchString(v) {
+				return false
+			}
+		default:
+			t.Fatalf("condition %q not simulated", c)
+		}
+	}
+	return true
+}
+
+// simulate runs one record through the filters that rename, set, drop
+// and re-tag (modify, grep, rewrite_tag) and returns what reaches each
+// output. The kubernetes and aws filters are taken as done: records come
+// in already merged from JSON.
 func simulate(t *testing.T, sections []fluentBitSection, tag string, record map[string]string, env map[string]string) []delivery {
 	t.Helper()
 	expand := func(v string) string {
@@ -83,6 +116,9 @@ func simulate(t *testing.T, sections []fluentBitSection, tag string, record map[
 			}
 			switch s.get("Name")[0] {
 			case "modify":
+				if !conditionsHold(t, s, it.record) {
+					continue
+				}
 				for _, kv := range s.settings {
 					k, v, _ := strings.Cut(kv[1], " ")
 					switch kv[0] {
@@ -93,6 +129,29 @@ func simulate(t *testing.T, sections []fluentBitSection, tag string, record map[
 							delete(it.record, k)
 							it.record[v] = old
 						}
+					case "Remove_regex":
+						if re, ok := fluentRegex(kv[1]); ok {
+							for key := range it.record {
+								if re.MatchString(key) {
+									delete(it.record, key)
+								}
+							}
+						}
+					}
+				}
+			case "grep":
+				for _, kv := range s.settings {
+					k, v, _ := strings.Cut(kv[1], " ")
+					re, ok := fluentRegex(v)
+					if !ok && (kv[0] == "Regex" || kv[0] == "Exclude") {
+						t.Fatalf("grep %s %q: not a regular expression", kv[0], v)
+					}
+					switch kv[0] {
+					case "Regex":
+						dropped = dropped || !re.MatchString(it.record[k])
+					case "Exclude":
+						_, has := it.record[k]
+						dropped = dropped || (has && re.MatchString(it.record[k]))
 					}
 				}
 			case "rewrite_tag":
@@ -138,30 +197,43 @@ func TestLogRouting(t *testing.T) {
 		record map[string]string
 		want   []string // output:destination
 		source string
+		// service is the archived line's service partition ("" for node lines).
+		service string
 	}{
 		{"ERROR line alerts and is archived", prdRoutes, appTag, map[string]string{"level": "ERROR", "service": "checkout"},
-			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, "", "checkout"},
 		{"zap's lowercase error", prdRoutes, appTag, map[string]string{"level": "error", "service": "checkout"},
-			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, "", "checkout"},
 		{"Serilog's Fatal", prdRoutes, appTag, map[string]string{"level": "Fatal", "service": "checkout"},
-			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
-		{"Python's CRITICAL", prdRoutes, appTag, map[string]string{"level": "CRITICAL", "service": "checkout"},
-			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, ""},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, "", "checkout"},
+		{"Python's CRITICAL", prdRoutes, appTag, map[string]string{"level": "CRITICAL", "service": "api-gateway"},
+			[]string{"cloudwatch_logs:/platform/prd/alerting", "kinesis_firehose:prd-app-logs"}, "", "api-gateway"},
 		{"INFO only archived", prdRoutes, appTag, map[string]string{"level": "INFO", "service": "checkout"},
-			[]string{"kinesis_firehose:prd-app-logs"}, ""},
+			[]string{"kinesis_firehose:prd-app-logs"}, "", "checkout"},
 		{"WARN not alerting unless configured", prdRoutes, appTag, map[string]string{"level": "WARN", "service": "checkout"},
-			[]string{"kinesis_firehose:prd-app-logs"}, ""},
-		{"WARNING when WARN alerts", LogRoutes{AlertingLevels: []string{"WARN"}, AlertingLogGroup: "/platform/dev/alerting", AppStream: "dev-app-logs", NodeStream: "dev-node-logs"},
+			[]string{"kinesis_firehose:prd-app-logs"}, "", "checkout"},
+		{"WARNING when WARN alerts", LogRoutes{Services: []string{"checkout"}, AlertingLevels: []string{"WARN"}, AlertingLogGroup: "/platform/dev/alerting", AppStream: "dev-app-logs", NodeStream: "dev-node-logs"},
 			appTag, map[string]string{"level": "WARNING", "service": "checkout"},
-			[]string{"cloudwatch_logs:/platform/dev/alerting", "kinesis_firehose:dev-app-logs"}, ""},
+			[]string{"cloudwatch_logs:/platform/dev/alerting", "kinesis_firehose:dev-app-logs"}, "", "checkout"},
+		// A third-party chart's errors are archived but page nobody, and
+		// add no dimension to the metric filters.
+		{"unlisted service's ERROR", prdRoutes, appTag, map[string]string{"level": "ERROR", "service": "cert-manager"},
+			[]string{"kinesis_firehose:prd-app-logs"}, "", logging.OtherService},
+		{"a service name that only contains a listed one", prdRoutes, appTag, map[string]string{"level": "ERROR", "service": "checkout-v2"},
+			[]string{"kinesis_firehose:prd-app-logs"}, "", logging.OtherService},
 		{"a line that is not JSON", prdRoutes, appTag, map[string]string{"log": "panic: runtime error"},
-			[]string{"kinesis_firehose:prd-app-logs"}, ""},
+			[]string{"kinesis_firehose:prd-app-logs"}, "", logging.OtherService},
 		{"kubelet journal", prdRoutes, "dataplane.systemd.kubelet.service", map[string]string{"_SYSTEMD_UNIT": "kubelet.service", "MESSAGE": "error syncing pod", "level": "ERROR"},
-			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane, ""},
 		{"aws-node container", prdRoutes, "dataplane.tail.var.log.containers.aws-node-x_kube-system_aws-node-1.log", map[string]string{"log": "ipamd error"},
-			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceDataplane, ""},
 		{"kernel", prdRoutes, "host.dmesg", map[string]string{"MESSAGE": "Out of memory: Killed process"},
-			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceHost},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceHost, ""},
+		{"system journal", prdRoutes, "host.messages", map[string]string{"_SYSTEMD_UNIT": "sshd.service", "MESSAGE": "Accepted publickey", "SYSLOG_FACILITY": "3"},
+			[]string{"kinesis_firehose:prd-node-logs"}, logging.NodeLogSourceHost, ""},
+		// Lines another input ships already are not archived twice.
+		{"kubelet in the journal's messages", prdRoutes, "host.messages", map[string]string{"_SYSTEMD_UNIT": "kubelet.service", "MESSAGE": "error syncing pod"}, nil, "", ""},
+		{"kernel in the journal's messages", prdRoutes, "host.messages", map[string]string{"_TRANSPORT": "kernel", "MESSAGE": "oom"}, nil, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var sections []fluentBitSection
@@ -178,6 +250,12 @@ func TestLogRouting(t *testing.T) {
 				}
 				if d.record[logging.FieldSource] != tc.source {
 					t.Errorf("%s:%s gets source %q, want %q", d.output, d.destination, d.record[logging.FieldSource], tc.source)
+				}
+				if d.record[logging.FieldService] != tc.service {
+					t.Errorf("%s:%s gets service %q, want %q", d.output, d.destination, d.record[logging.FieldService], tc.service)
+				}
+				if tc.service == logging.OtherService && tc.record["service"] != "" && d.record[logging.FieldUnlistedService] != tc.record["service"] {
+					t.Errorf("the unlisted service %q is lost: %v", tc.record["service"], d.record)
 				}
 			}
 			slices.Sort(dests)
@@ -210,10 +288,16 @@ func TestFluentBitFilesAreSafe(t *testing.T) {
 			if a := s.get("auto_create_group"); len(a) > 0 && a[0] != "false" {
 				t.Errorf("%s may create log groups", name)
 			}
+			if s.get("Name")[0] == "kinesis_firehose" && (len(s.get("time_key")) == 0 || s.get("time_key")[0] != logging.FieldLogTime) {
+				t.Errorf("%s: records to %v carry no %s", name, s.get("delivery_stream"), logging.FieldLogTime)
+			}
+			if l := s.get("storage.total_limit_size"); len(l) == 0 || l[0] != bufferLimit {
+				t.Errorf("%s: output %v buffers %v on the node's disk, want %s", name, s.get("Name"), l, bufferLimit)
+			}
 		}
 	}
-	err := (LogRoutes{AlertingLevels: []string{"DEBUG"}, AlertingLogGroup: "x", AppStream: "a b"}).Validate()
-	for _, want := range []string{`alertingLevels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`, `appStream: must be a plain name, got "a b"`, `nodeStream: must be a plain name, got ""`} {
+	err := (LogRoutes{Services: []string{"checkout", "_other"}, AlertingLevels: []string{"DEBUG"}, AlertingLogGroup: "x", AppStream: "a b"}).Validate()
+	for _, want := range []string{`services[1]: must be lowercase letters, digits and -, got "_other"`, `alertingLevels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`, `appStream: must be a plain name, got "a b"`, `nodeStream: must be a plain name, got ""`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want %q", err, want)
 		}
@@ -228,7 +312,7 @@ func TestLogShipperPropsValidate(t *testing.T) {
 		want  string
 	}{
 		{"no streams", LogShipperProps{Routes: prdRoutes}, "streamArns: required"},
-		{"routes checked", LogShipperProps{Routes: LogRoutes{AlertingLogGroup: "/platform/prd/alerting", AppStream: "a", NodeStream: "n"}, StreamArns: []*string{arn}}, "routes: alertingLevels: at least one of [WARN ERROR FATAL]"},
+		{"routes checked", LogShipperProps{Routes: LogRoutes{AlertingLogGroup: "/platform/prd/alerting", AppStream: "a", NodeStream: "n"}, StreamArns: []*string{arn}}, "routes: services: at least one"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.props.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {

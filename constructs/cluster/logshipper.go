@@ -92,8 +92,9 @@ func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
 	l.Role = awsiam.NewRole(self, jsii.String("Role"), &awsiam.RoleProps{
 		Description: jsii.String(fmt.Sprintf("CloudWatch agent and Fluent Bit of EKS cluster %s, through EKS Pod Identity", c.Name)),
 		AssumedBy:   podIdentityPrincipal(),
-		// What AWS documents for the add-on: metrics, the performance
-		// log group and the alerting log streams.
+		// The policy AWS documents for the add-on: metrics, EC2 tags, and
+		// CloudWatch Logs (any group of the account: the agent's
+		// performance group and Fluent Bit's alerting streams among them).
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("CloudWatchAgentServerPolicy"))},
 	})
 	l.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -78,6 +78,10 @@ type AlertingLogGroupProps struct {
 	// Levels are the levels the shippers copy to the group; each is
 	// counted by a metric filter. Required, a subset of Levels.
 	Levels []string
+	// Services are the only services counted: the filters' Service
+	// dimension stays bounded (CloudWatch Logs disables a metric filter
+	// that makes over 1,000 dimension pairs in an hour). Required.
+	Services []string
 	// RetentionDays keeps lines this long, rounded up to a retention
 	// CloudWatch Logs accepts. @default 90
 	RetentionDays int
@@ -108,6 +112,17 @@ func (p AlertingLogGroupProps) Validate() error {
 			errs = append(errs, fmt.Errorf("levels[%d]: %s is listed twice", i, l))
 		}
 	}
+	if len(p.Services) == 0 {
+		errs = append(errs, errors.New("services: at least one"))
+	}
+	for _, level := range p.Levels {
+		if !slices.Contains(Levels, level) || len(p.Services) == 0 {
+			continue
+		}
+		if n := len(*p.filterPattern(level).LogPatternString()); n > maxFilterPatternLength {
+			errs = append(errs, fmt.Errorf("services: the %s filter pattern would be %d characters, CloudWatch Logs takes %d: alert on fewer services", level, n, maxFilterPatternLength))
+		}
+	}
 	if p.RetentionDays < 1 {
 		errs = append(errs, fmt.Errorf("retentionDays: must be >= 1, got %d", p.RetentionDays))
 	}
@@ -117,13 +132,27 @@ func (p AlertingLogGroupProps) Validate() error {
 	return errors.Join(errs...)
 }
 
+// maxFilterPatternLength is CloudWatch Logs' limit on a filter pattern.
+const maxFilterPatternLength = 1024
+
+// filterPattern matches the lines of level from one of the services.
+func (p AlertingLogGroupProps) filterPattern(level string) awslogs.IFilterPattern {
+	var levels, services []awslogs.JsonPattern
+	for _, s := range LevelSpellings(level) {
+		levels = append(levels, awslogs.FilterPattern_StringValue(jsii.String("$."+FieldLevel), jsii.String("="), jsii.String(s)))
+	}
+	for _, s := range p.Services {
+		services = append(services, awslogs.FilterPattern_StringValue(jsii.String("$."+FieldService), jsii.String("="), jsii.String(s)))
+	}
+	return awslogs.FilterPattern_All(awslogs.FilterPattern_Any(levels...), awslogs.FilterPattern_Any(services...))
+}
+
 // AlertingLogGroup is the CloudWatch Logs group that log shippers copy the
 // lines worth alerting on to (every line also goes to the archive through
 // Firehose): encrypted with a customer key, retained for a bounded time,
 // and counted per level by metric filters whose dimensions are the
 // cluster and the service of each line, so that one alarm watches one
-// service on one cluster, such as a canary cluster, and a new service is
-// counted before anyone configures it.
+// service on one cluster, such as a canary cluster.
 type AlertingLogGroup struct {
 	constructs.Construct
 	LogGroup awslogs.LogGroup
@@ -156,14 +185,10 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		RemovalPolicy: props.RemovalPolicy,
 	})
 	for _, level := range props.Levels {
-		var matches []awslogs.JsonPattern
-		for _, s := range LevelSpellings(level) {
-			matches = append(matches, awslogs.FilterPattern_StringValue(jsii.String("$."+FieldLevel), jsii.String("="), jsii.String(s)))
-		}
 		g.Filters[level] = awslogs.NewMetricFilter(self, jsii.String("Count"+level), &awslogs.MetricFilterProps{
 			LogGroup:        g.LogGroup,
 			FilterName:      jsii.String(level + " lines per cluster and service"),
-			FilterPattern:   awslogs.FilterPattern_Any(matches...),
+			FilterPattern:   props.filterPattern(level),
 			MetricNamespace: jsii.String(props.Namespace),
 			MetricName:      jsii.String(level),
 			MetricValue:     jsii.String("1"),

@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -42,15 +43,25 @@ func TestLevelSpellings(t *testing.T) {
 	}
 }
 
+func manyServices(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("service-number-%d", i))
+	}
+	return out
+}
+
 func TestAlertingLogGroupPropsValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		props AlertingLogGroupProps
 		want  string
 	}{
-		{"unknown level", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"DEBUG"}, RetentionDays: 90, Namespace: "Platform/Logs"}, `levels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`},
-		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
-		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
+		{"unknown level", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"DEBUG"}, Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, `levels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`},
+		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
+		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
+		{"no services", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "services: at least one"},
+		{"pattern too long", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"WARN"}, Services: manyServices(40), RetentionDays: 90, Namespace: "Platform/Logs"}, "services: the WARN filter pattern would be"},
 		{"AWS namespace", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "AWS/Logs"}, "namespace: must be a custom CloudWatch namespace"},
 		{"bad name", AlertingLogGroupProps{Name: "platform alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "name: must be a log group name"},
 		{"no key", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "key: required"},
@@ -70,7 +81,7 @@ func TestAlertingLogGroup(t *testing.T) {
 	stack := constructtest.NewStack(t)
 	key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
 	g := NewAlertingLogGroup(stack, "Alerting", AlertingLogGroupProps{
-		Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, RetentionDays: 100,
+		Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, Services: []string{"checkout", "catalog"}, RetentionDays: 100,
 	})
 	tmpl := constructtest.Template(t, stack)
 
@@ -97,11 +108,13 @@ func TestAlertingLogGroup(t *testing.T) {
 			if found == nil {
 				t.Fatalf("no metric filter publishes %s", level)
 			}
-			var terms []string
+			// Any spelling of the level, from a configured service only.
+			var levels []string
 			for _, s := range LevelSpellings(level) {
-				terms = append(terms, `($.level = "`+s+`")`)
+				levels = append(levels, `($.level = "`+s+`")`)
 			}
-			if want := "{ " + strings.Join(terms, " || ") + " }"; found["FilterPattern"] != want {
+			want := "{ (" + strings.Join(levels, " || ") + `) && (($.service = "checkout") || ($.service = "catalog")) }`
+			if found["FilterPattern"] != want {
 				t.Errorf("pattern %q, want %q", found["FilterPattern"], want)
 			}
 			mt := found["MetricTransformations"].([]any)[0].(map[string]any)

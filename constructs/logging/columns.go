@@ -15,6 +15,8 @@ var AppLogColumns = []Column{
 	{"http_status", "int"},
 	{"duration_ms", "double"},
 	{FieldCluster, "string"},
+	{FieldLogTime, "string"},
+	{FieldUnlistedService, "string"},
 	{"log", "string"},
 	{"stream", "string"},
 	{"kubernetes", "struct<namespace_name:string,pod_name:string,container_name:string,container_image:string,host:string>"},
@@ -27,6 +29,7 @@ var AppLogColumns = []Column{
 // its instance and zone.
 var NodeLogColumns = []Column{
 	{FieldCluster, "string"},
+	{FieldLogTime, "string"},
 	{"hostname", "string"},
 	{"host", "string"},
 	{"systemd_unit", "string"},
@@ -54,8 +57,19 @@ var WafLogColumns = []Column{
 	{"httprequest", "struct<clientip:string,country:string,headers:array<struct<name:string,value:string>>,uri:string,args:string,httpversion:string,httpmethod:string,requestid:string>"},
 }
 
-// FieldSource is the node log line's source: dataplane or host.
-const FieldSource = "source"
+// Fields the log shipper adds: the node log line's source (dataplane or
+// host), the time the line was logged (ISO 8601, UTC, milliseconds), and
+// the service value of a line whose service is not a configured one.
+const (
+	FieldSource          = "source"
+	FieldLogTime         = "log_time"
+	FieldUnlistedService = "unlisted_service"
+)
+
+// OtherService is the service partition of lines from services that are
+// not configured (system pods, third-party charts, a new service not yet
+// listed): archived and queryable, never a partition of their own.
+const OtherService = "_other"
 
 // The sources of node log lines, the node log stream's partitions.
 const (

@@ -17,11 +17,6 @@ type PartitionKey struct {
 	// RecordField is the record's JSON field whose value partitions it
 	// (Firehose dynamic partitioning); empty means the arrival date.
 	RecordField string
-	// FallbackField is read when a record has no RecordField, a JSON path
-	// such as "kubernetes.container_name", so that a line without the
-	// field is still archived under a partition rather than as an error.
-	// @default - such records go to the error prefix
-	FallbackField string
 	// Values are the key's known values, for Athena partition projection.
 	// Required for record-field keys.
 	Values []string
@@ -44,9 +39,6 @@ func (l Layout) validate() error {
 	for _, k := range l.Keys {
 		if k.RecordField != "" && len(k.Values) == 0 {
 			return fmt.Errorf("layout key %s: a record-field key needs its values for partition projection", k.Name)
-		}
-		if k.FallbackField != "" && k.RecordField == "" {
-			return fmt.Errorf("layout key %s: fallbackField needs a recordField", k.Name)
 		}
 	}
 	return nil
@@ -88,10 +80,7 @@ func (l Layout) LocationTemplate(bucketURL string) string {
 func (l Layout) MetadataExtractionQuery() string {
 	var fields []string
 	for _, k := range l.Keys {
-		switch {
-		case k.RecordField != "" && k.FallbackField != "":
-			fields = append(fields, fmt.Sprintf("%s:(.%s // .%s)", k.Name, k.RecordField, k.FallbackField))
-		case k.RecordField != "":
+		if k.RecordField != "" {
 			fields = append(fields, fmt.Sprintf("%s:.%s", k.Name, k.RecordField))
 		}
 	}

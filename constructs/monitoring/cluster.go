@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -26,8 +27,11 @@ type ClusterAlarmsProps struct {
 // Validate reports every problem with the props.
 func (p ClusterAlarmsProps) Validate() error {
 	var errs []error
-	if p.ClusterName == "" || p.Action == nil {
-		errs = append(errs, errors.New("clusterName and action: required"))
+	if p.ClusterName == "" {
+		errs = append(errs, errors.New("clusterName: required"))
+	}
+	if p.Action == nil {
+		errs = append(errs, errors.New("action: required"))
 	}
 	if p.MaxNodeUtilizationPercent < 1 || p.MaxNodeUtilizationPercent > 100 {
 		errs = append(errs, fmt.Errorf("maxNodeUtilizationPercent: must be 1-100, got %d", p.MaxNodeUtilizationPercent))
@@ -42,11 +46,11 @@ func (p ClusterAlarmsProps) Validate() error {
 // nodes not Ready, nodes out of CPU or memory, pods that no node group
 // can take (groups at their maximum, or a draining pool with no active
 // group), the Kubernetes API failing, and Container Insights going silent
-// (its agent is the log shipper too, so silence also means logs stopped).
+// (its agent down: every other node alarm is then blind).
 // Node metrics come from Container Insights (the LogShipper's agent);
 // scheduler and API metrics are the control-plane metrics EKS publishes in
 // AWS/EKS for free.
-func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProps) []awscloudwatch.Alarm {
+func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProps) *AlarmSet {
 	if p.MaxNodeUtilizationPercent == 0 {
 		p.MaxNodeUtilizationPercent = 80
 	}
@@ -56,20 +60,24 @@ func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProp
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
-	self := constructs.NewConstruct(scope, &id)
-	metric := func(namespace, name, stat string) awscloudwatch.Metric {
+	metricOver := func(period awscdk.Duration, namespace, name, stat string) awscloudwatch.Metric {
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String(namespace), MetricName: jsii.String(name),
 			DimensionsMap: &map[string]*string{"ClusterName": jsii.String(p.ClusterName)},
-			Period:        fiveMinutes, Statistic: jsii.String(stat),
+			Period:        period, Statistic: jsii.String(stat),
 		})
+	}
+	metric := func(namespace, name, stat string) awscloudwatch.Metric {
+		return metricOver(fiveMinutes, namespace, name, stat)
 	}
 	const insights, eks = "ContainerInsights", "AWS/EKS"
 	gt, lt := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
 	quiet, silent := awscloudwatch.TreatMissingData_NOT_BREACHING, awscloudwatch.TreatMissingData_BREACHING
 	c, u := p.ClusterName, p.MaxNodeUtilizationPercent
-	return addAlarms(self, p.Action, []alarmSpec{
-		{"NodesNotReady", metric(insights, "cluster_failed_node_count", "Maximum"), 0, gt, 2, quiet,
+	return newAlarmSet(scope, id, p.Action, []alarmSpec{
+		// Every minute of ten: a node joining or draining is NotReady
+		// briefly during every upgrade, and that must not page.
+		{"NodesNotReady", metricOver(awscdk.Duration_Minutes(jsii.Number(1)), insights, "cluster_failed_node_count", "Minimum"), 0, gt, 10, quiet,
 			fmt.Sprintf("%s has nodes that are not Ready for 10 minutes: their pods are being evicted. kubectl get nodes; kubectl describe node <node>; then the Athena query \"node errors by node and unit, today\" for the kubelet's and containerd's lines.", c)},
 		{"NodeCpuHigh", metric(insights, "node_cpu_utilization", "Average"), float64(u), gt, 3, quiet,
 			fmt.Sprintf("The nodes of %s average over %d%% CPU for 15 minutes: new pods will not fit and latency rises. kubectl top nodes; raise maxSize of the busy pool's active node group in envs/<env>.yaml.", c, u)},
@@ -80,6 +88,6 @@ func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProp
 		{"ApiServer5xx", metric(eks, "apiserver_request_total_5XX", "Sum"), float64(p.MaxApiServer5xxPerFiveMinutes), gt, 2, quiet,
 			fmt.Sprintf("The Kubernetes API of %s answers over %d 5xx per 5 minutes for 10 minutes: deploys and controllers (the Load Balancer Controller) fail. Read the control-plane logs in /aws/eks/%s/cluster and the AWS Health dashboard.", c, p.MaxApiServer5xxPerFiveMinutes, c)},
 		{"InsightsSilent", metric(insights, "cluster_node_count", "Minimum"), 1, lt, 3, silent,
-			fmt.Sprintf("Container Insights reports no node of %s for 15 minutes: the cluster has no node, or the amazon-cloudwatch-observability add-on (metrics agent and log shipper) is down, so node alarms are blind and logs stop. kubectl -n amazon-cloudwatch get pods; check the add-on's health in the EKS console.", c)},
+			fmt.Sprintf("Container Insights reports no node of %s for 15 minutes: the cluster has no node, or the CloudWatch agent of the amazon-cloudwatch-observability add-on is down, so the node alarms are blind. kubectl -n amazon-cloudwatch get pods; the add-on's health in the EKS console. Its Fluent Bit is watched by the log streams' Silent alarms.", c)},
 	})
 }

@@ -17,7 +17,8 @@ type LogLineAlarmProps struct {
 	Metric awscloudwatch.IMetric
 	// LogGroupName is where the lines are read. Required.
 	LogGroupName string
-	// MaxPerFiveMinutes fires on more lines than this; 0 fires on any.
+	// MaxPerFiveMinutes fires on more lines than this.
+	// @default 0 (any line)
 	MaxPerFiveMinutes int
 	// Action is notified on alarm and on recovery. Required.
 	Action awscloudwatch.IAlarmAction
@@ -26,11 +27,16 @@ type LogLineAlarmProps struct {
 // Validate reports every problem with the props.
 func (p LogLineAlarmProps) Validate() error {
 	var errs []error
-	if p.Cluster == "" || p.Service == "" || p.Level == "" {
-		errs = append(errs, errors.New("cluster, service and level: required"))
-	}
-	if p.Metric == nil || p.Action == nil || p.LogGroupName == "" {
-		errs = append(errs, errors.New("metric, action and logGroupName: required"))
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{
+		{"cluster", p.Cluster == ""}, {"service", p.Service == ""}, {"level", p.Level == ""},
+		{"metric", p.Metric == nil}, {"logGroupName", p.LogGroupName == ""}, {"action", p.Action == nil},
+	} {
+		if f.unset {
+			errs = append(errs, fmt.Errorf("%s: required", f.name))
+		}
 	}
 	if p.MaxPerFiveMinutes < 0 {
 		errs = append(errs, fmt.Errorf("maxPerFiveMinutes: must be >= 0, got %d", p.MaxPerFiveMinutes))
@@ -41,7 +47,7 @@ func (p LogLineAlarmProps) Validate() error {
 // NewLogLineAlarm alarms when one service on one cluster logs more lines of
 // a level than allowed in 5 minutes. No lines is no data, and no data is
 // not an outage: the canaries and ALB alarms watch for silence.
-func NewLogLineAlarm(scope constructs.Construct, id string, p LogLineAlarmProps) awscloudwatch.Alarm {
+func NewLogLineAlarm(scope constructs.Construct, id string, p LogLineAlarmProps) *AlarmSet {
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
@@ -49,9 +55,9 @@ func NewLogLineAlarm(scope constructs.Construct, id string, p LogLineAlarmProps)
 	if p.MaxPerFiveMinutes == 0 {
 		what = "a " + p.Level + " line"
 	}
-	return addAlarms(scope, p.Action, []alarmSpec{{
-		id, p.Metric, float64(p.MaxPerFiveMinutes), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
+	return newAlarmSet(scope, id, p.Action, []alarmSpec{{
+		"Alarm", p.Metric, float64(p.MaxPerFiveMinutes), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
 		fmt.Sprintf("%s on %s logged %s in 5 minutes. Read them in CloudWatch Logs Insights on %s (filter cluster = '%s' and service = '%s'); the full log with the lines around them is in Athena (app_logs, service = '%s'). If it started with a release, roll it back or set its canary weight to 0.",
 			p.Service, p.Cluster, what, p.LogGroupName, p.Cluster, p.Service, p.Service),
-	}})[0]
+	}})
 }

@@ -24,10 +24,10 @@ func TestMonitoring(t *testing.T) {
 	NewCanary(stack, "External", CanaryProps{Name: "prd-api-external", URL: "https://api.shop.example.com/healthz", ArtifactsBucket: artifacts, ArtifactsKey: archive.Key, AlarmAction: channel.Action, Runbook: "docs/runbook.md"})
 	NewCanary(stack, "Internal", CanaryProps{Name: "prd-api-internal", URL: "https://api.shop.internal/healthz", Vpc: net.Vpc, ArtifactsBucket: artifacts, AlarmAction: channel.Action, Runbook: "docs/runbook.md", TrustedCaPEM: newTestCA(t).pem})
 	NewWafAlarms(stack, "Waf", "prd-blue-external", 1000, channel.Action)
-	NewFirehoseAlarms(stack, "AppLogs", "prd-app-logs", channel.Action)
+	NewFirehoseAlarms(stack, "AppLogs", FirehoseAlarmsProps{StreamName: "prd-app-logs", Action: channel.Action, Continuous: true})
 	NewClusterAlarms(stack, "ClusterBlue", ClusterAlarmsProps{ClusterName: "prd-blue", Action: channel.Action, MaxNodeUtilizationPercent: 75})
 	key := awskms.NewKey(stack, jsii.String("LogKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
-	alerting := logging.NewAlertingLogGroup(stack, "Alerting", logging.AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}})
+	alerting := logging.NewAlertingLogGroup(stack, "Alerting", logging.AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, Services: []string{"checkout"}})
 	NewLogLineAlarm(stack, "CheckoutFatal", LogLineAlarmProps{
 		Cluster: "prd-blue", Service: "checkout", Level: "FATAL", Metric: alerting.Metric("prd-blue", "checkout", "FATAL"),
 		LogGroupName: "/platform/prd/alerting", MaxPerFiveMinutes: 0, Action: channel.Action,
@@ -57,8 +57,8 @@ func TestMonitoring(t *testing.T) {
 	})
 	t.Run("every alarm notifies the channel and says where to look", func(t *testing.T) {
 		alarms := *tmpl.FindResources(jsii.String("AWS::CloudWatch::Alarm"), nil)
-		if len(alarms) != 2+2+1+2+6+1 {
-			t.Errorf("%d alarms, want 14 (2 per canary, WAF, 2 Firehose, 6 cluster, 1 log line)", len(alarms))
+		if len(alarms) != 2+2+1+4+6+1 {
+			t.Errorf("%d alarms, want 16 (2 per canary, WAF, 4 Firehose, 6 cluster, 1 log line)", len(alarms))
 		}
 		for id, a := range alarms {
 			p := (*a)["Properties"].(map[string]any)
@@ -74,11 +74,18 @@ func TestMonitoring(t *testing.T) {
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Namespace": "AWS/WAFV2", "MetricName": "BlockedRequests"})
 		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Namespace": "AWS/Firehose", "MetricName": "DeliveryToS3.DataFreshness", "Threshold": 900})
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"Namespace": "AWS/Firehose", "MetricName": "ThrottledRecords", "Threshold": 0})
+		// A stream the shippers feed without pause: silence is an outage.
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"Namespace": "AWS/Firehose", "MetricName": "IncomingRecords", "ComparisonOperator": "LessThanThreshold", "Threshold": 1, "TreatMissingData": "breaching",
+		})
 	})
 	t.Run("cluster health", func(t *testing.T) {
 		dims := []any{map[string]any{"Name": "ClusterName", "Value": "prd-blue"}}
 		for _, a := range []map[string]any{
-			{"Namespace": "ContainerInsights", "MetricName": "cluster_failed_node_count", "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"},
+			// NotReady every minute for ten: not the blips of an upgrade.
+			{"Namespace": "ContainerInsights", "MetricName": "cluster_failed_node_count", "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold",
+				"Statistic": "Minimum", "Period": 60, "EvaluationPeriods": 10},
 			{"Namespace": "ContainerInsights", "MetricName": "node_cpu_utilization", "Threshold": 75},
 			{"Namespace": "ContainerInsights", "MetricName": "node_memory_utilization", "Threshold": 75},
 			{"Namespace": "AWS/EKS", "MetricName": "scheduler_pending_pods_UNSCHEDULABLE", "Threshold": 0},

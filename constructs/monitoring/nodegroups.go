@@ -21,10 +21,21 @@ type NodeGroupLaunchAlertsProps struct {
 
 // Validate reports every problem with the props.
 func (p NodeGroupLaunchAlertsProps) Validate() error {
-	if p.Topic == nil || p.Env == "" {
-		return errors.New("topic and env: required")
+	var errs []error
+	if p.Topic == nil {
+		errs = append(errs, errors.New("topic: required"))
 	}
-	return nil
+	if p.Env == "" {
+		errs = append(errs, errors.New("env: required"))
+	}
+	return errors.Join(errs...)
+}
+
+// NodeGroupLaunchAlerts is the EventBridge rule that sends node group
+// launch failures to the alarm channel.
+type NodeGroupLaunchAlerts struct {
+	constructs.Construct
+	Rule awsevents.Rule
 }
 
 // eksNodeGroupPrefix starts the Auto Scaling group name of every EKS managed
@@ -42,13 +53,15 @@ const eksNodeGroupPrefix = "eks-"
 // The message is an AWS Chatbot custom notification: Chatbot drops
 // EventBridge events it does not know unless they come in that shape. Its
 // text has no angle brackets: EventBridge reads <name> as a placeholder.
-func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroupLaunchAlertsProps) awsevents.Rule {
+func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroupLaunchAlertsProps) *NodeGroupLaunchAlerts {
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
+	self := constructs.NewConstruct(scope, &id)
+	a := &NodeGroupLaunchAlerts{Construct: self}
 	field := func(path string) string { return *awsevents.EventField_FromPath(jsii.String(path)) }
 	group := field("$.detail.AutoScalingGroupName")
-	rule := awsevents.NewRule(scope, jsii.String(id), &awsevents.RuleProps{
+	a.Rule = awsevents.NewRule(self, jsii.String("Rule"), &awsevents.RuleProps{
 		Description: jsii.String(fmt.Sprintf("%s: an EKS managed node group could not launch an instance", p.Env)),
 		EventPattern: &awsevents.EventPattern{
 			Source:     jsii.Strings("aws.autoscaling"),
@@ -56,7 +69,7 @@ func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroup
 			Detail:     &map[string]any{"AutoScalingGroupName": awsevents.Match_Prefix(jsii.String(eksNodeGroupPrefix))},
 		},
 	})
-	rule.AddTarget(awseventstargets.NewSnsTopic(p.Topic, &awseventstargets.SnsTopicProps{
+	a.Rule.AddTarget(awseventstargets.NewSnsTopic(p.Topic, &awseventstargets.SnsTopicProps{
 		Message: awsevents.RuleTargetInput_FromObject(map[string]any{
 			"version": "1.0",
 			"source":  "custom",
@@ -74,5 +87,5 @@ func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroup
 			"metadata": map[string]any{"eventType": "NodeGroupLaunchUnsuccessful", "threadId": group},
 		}),
 	}))
-	return rule
+	return a
 }
