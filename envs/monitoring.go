@@ -62,6 +62,15 @@ type AlertingLogs struct {
 	Alarms []LogAlarm `json:"alarms,omitempty"`
 }
 
+// LevelNames are Levels as the constructs take them.
+func (a AlertingLogs) LevelNames() []string {
+	out := make([]string, len(a.Levels))
+	for i, l := range a.Levels {
+		out[i] = string(l)
+	}
+	return out
+}
+
 // LogAlarm alarms when a service logs more lines of a level than allowed.
 type LogAlarm struct {
 	// Service is one of logging.services.

@@ -74,15 +74,11 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			Draining:      g.State == envs.NodeGroupDraining,
 		})
 	}
-	levels := make([]string, len(cfg.Monitoring.AlertingLogs.Levels))
-	for i, l := range cfg.Monitoring.AlertingLogs.Levels {
-		levels[i] = string(l)
-	}
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
 		Routes: cluster.LogRoutes{
 			Services:         cfg.Logging.Services,
-			AlertingLevels:   levels,
-			AlertingLogGroup: logs.AlertingLogGroupName,
+			AlertingLevels:   cfg.Monitoring.AlertingLogs.LevelNames(),
+			AlertingLogGroup: logs.Alerting.Name,
 			AppStream:        *logs.AppLogs.Stream.DeliveryStreamName(),
 			NodeStream:       *logs.NodeLogs.Stream.DeliveryStreamName(),
 		},

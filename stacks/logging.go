@@ -26,9 +26,7 @@ type LoggingStack struct {
 	// Alerting is the CloudWatch Logs group every cluster's log shipper
 	// copies alerting lines to, counted per cluster and service.
 	Alerting *logging.AlertingLogGroup
-	// AlertingLogGroupName is Alerting's name, as text for the shippers.
-	AlertingLogGroupName string
-	Trail                *audit.Trail
+	Trail    *audit.Trail
 }
 
 // NewLoggingStack maps cfg.Logging to the logging and audit constructs.
@@ -86,15 +84,10 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		},
 		RemovalPolicy: removalPolicy(cfg),
 	})
-	levels := make([]string, len(cfg.Monitoring.AlertingLogs.Levels))
-	for i, l := range cfg.Monitoring.AlertingLogs.Levels {
-		levels[i] = string(l)
-	}
-	s.AlertingLogGroupName = "/platform/" + cfg.Name + "/alerting"
 	s.Alerting = logging.NewAlertingLogGroup(s.Stack, "Alerting", logging.AlertingLogGroupProps{
-		Name:          s.AlertingLogGroupName,
+		Name:          "/platform/" + cfg.Name + "/alerting",
 		Key:           s.Archive.Key,
-		Levels:        levels,
+		Levels:        cfg.Monitoring.AlertingLogs.LevelNames(),
 		Services:      l.Services,
 		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),

@@ -54,7 +54,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			monitoring.NewLogLineAlarm(s, fmt.Sprintf("Log-%s-%s-%s", cs.ShortName, a.Service, a.Level), monitoring.LogLineAlarmProps{
 				Cluster: name, Service: a.Service, Level: string(a.Level),
 				Metric:       logs.Alerting.Metric(name, a.Service, string(a.Level)),
-				LogGroupName: logs.AlertingLogGroupName, MaxPerFiveMinutes: a.MaxPerFiveMinutes, Action: channel.Action,
+				LogGroupName: logs.Alerting.Name, MaxPerFiveMinutes: a.MaxPerFiveMinutes, Action: channel.Action,
 			})
 		}
 	}

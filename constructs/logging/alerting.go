@@ -156,6 +156,9 @@ func (p AlertingLogGroupProps) filterPattern(level string) awslogs.IFilterPatter
 type AlertingLogGroup struct {
 	constructs.Construct
 	LogGroup awslogs.LogGroup
+	// Name is the log group's name, as text (for shippers' configuration
+	// and alarm descriptions, which must not import a token).
+	Name string
 	// Filters are the metric filters by level.
 	Filters   map[string]awslogs.MetricFilter
 	namespace string
@@ -177,7 +180,7 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	g := &AlertingLogGroup{Construct: self, Filters: map[string]awslogs.MetricFilter{}, namespace: props.Namespace}
+	g := &AlertingLogGroup{Construct: self, Name: props.Name, Filters: map[string]awslogs.MetricFilter{}, namespace: props.Namespace}
 	g.LogGroup = awslogs.NewLogGroup(self, jsii.String("Resource"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(props.Name),
 		Retention:     Retention(props.RetentionDays),
