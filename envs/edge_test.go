@@ -1,16 +1,11 @@
 package envs
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecplatform/eks-platform/internal/testpki"
 )
 
 // TestInternalCaValidity: a CA certificate outside its validity period is
@@ -44,25 +39,25 @@ func TestInternalCaValidity(t *testing.T) {
 // TestInternalCaChain: the canary's TLS trusts a chain only up to a root it
 // is given, so the bundle must reach a self-signed root.
 func TestInternalCaChain(t *testing.T) {
-	root := newCert(t, "ECPlatform root CA", nil, true)
-	intermediate := newCert(t, "ECPlatform issuing CA", &root, true)
-	other := newCert(t, "another root", nil, true)
-	server := newCert(t, "api.shop.internal", &intermediate, false)
+	root := testpki.CA(t, "ECPlatform root CA", nil)
+	intermediate := testpki.CA(t, "ECPlatform issuing CA", &root)
+	other := testpki.CA(t, "another root", nil)
+	server := testpki.Server(t, intermediate, "api.shop.internal")
 	for _, tc := range []struct {
 		name   string
-		bundle []issued
+		bundle []testpki.Cert
 		want   string
 	}{
-		{"root alone", []issued{root}, ""},
-		{"intermediate and root", []issued{intermediate, root}, ""},
-		{"intermediate alone", []issued{intermediate}, "certificate 1 (ECPlatform issuing CA) is issued by ECPlatform root CA, which is not in the bundle"},
-		{"intermediate with an unrelated root", []issued{intermediate, other}, "is issued by ECPlatform root CA, which is not in the bundle"},
-		{"server certificate", []issued{server, intermediate, root}, "certificate 1 (api.shop.internal) is not a CA certificate"},
+		{"root alone", []testpki.Cert{root}, ""},
+		{"intermediate and root", []testpki.Cert{intermediate, root}, ""},
+		{"intermediate alone", []testpki.Cert{intermediate}, "certificate 1 (ECPlatform issuing CA) is issued by ECPlatform root CA, which is not in the bundle"},
+		{"intermediate with an unrelated root", []testpki.Cert{intermediate, other}, "is issued by ECPlatform root CA, which is not in the bundle"},
+		{"server certificate", []testpki.Cert{server, intermediate, root}, "certificate 1 (api.shop.internal) is not a CA certificate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var text string
 			for _, c := range tc.bundle {
-				text += c.pem
+				text += c.PEM
 			}
 			var errs ErrorList
 			validateCaCertificate(text, NewPath("edge").Child("internalCaCertificate"), &errs)
@@ -72,31 +67,4 @@ func TestInternalCaChain(t *testing.T) {
 			}
 		})
 	}
-}
-
-// issued is a certificate with its key, to issue others.
-type issued struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  string
-}
-
-func newCert(t *testing.T, name string, parent *issued, ca bool) issued {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: ca, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	signer, signerKey := tmpl, key
-	if parent != nil {
-		signer, signerKey = parent.cert, parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return issued{cert, key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
 }

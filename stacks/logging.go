@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"slices"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/ecplatform/eks-platform/constructs/audit"
@@ -43,8 +41,7 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:    cfg.Name + "-app-logs",
 		Archive: s.Archive,
 		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
-			// The shippers file lines of unlisted services under OtherService.
-			{Name: "service", RecordField: logging.FieldService, Values: append(slices.Clone(l.Services), logging.OtherService)},
+			{Name: "service", RecordField: logging.FieldService, Values: logging.ServicePartitions(l.Services)},
 			{Name: "dt"},
 		}},
 		BufferIntervalSeconds: l.BufferIntervalSeconds,

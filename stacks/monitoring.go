@@ -58,7 +58,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			})
 		}
 	}
-	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Env: cfg.Name})
+	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Name: cfg.Name})
 	for _, stream := range []struct {
 		*logging.LogDeliveryStream
 		continuous bool

@@ -68,8 +68,15 @@ func TestEveryEnvIsObservable(t *testing.T) {
 					t.Error("Athena workgroup does not enforce its configuration")
 				}
 			}
-			if n := len(resourcesOf(logging, "AWS::Athena::NamedQuery")); n < 4 {
-				t.Errorf("%d saved queries, want at least 4", n)
+			// The queries a team uses on day one (the list).
+			var queries []string
+			for _, q := range resourcesOf(logging, "AWS::Athena::NamedQuery") {
+				queries = append(queries, q["Name"].(string))
+			}
+			for _, want := range []string{"errors per service, last hour", "WAF blocks by rule and client IP, last 24 hours", "slowest endpoints, today"} {
+				if !slices.Contains(queries, want) {
+					t.Errorf("no saved query %q; have %v", want, queries)
+				}
 			}
 
 			outside, inside := 0, 0
@@ -98,14 +105,51 @@ func TestEveryEnvIsObservable(t *testing.T) {
 					t.Errorf("Slack channel %v does not receive topic %s", c["SlackChannelId"], topic)
 				}
 			}
+			albs := all("AWS::ElasticLoadBalancingV2::LoadBalancer")
 			alarms := resourcesOf(monitoring, "AWS::CloudWatch::Alarm")
 			for id, a := range alarms {
 				if !strings.Contains(fmt.Sprint(a["AlarmActions"]), topic) || !strings.Contains(fmt.Sprint(a["OKActions"]), topic) {
 					t.Errorf("alarm %s does not notify the Slack topic on alarm and recovery", id)
 				}
 			}
-			if len(alarms) < 20 {
-				t.Errorf("%d alarms: the edge, clusters, logs and canaries need more", len(alarms))
+			// What the on-call relies on is watched: each canary, each ALB,
+			// each cluster's health, each log stream's delivery.
+			watched := map[string]bool{}
+			for _, a := range alarms {
+				ds, _ := a["Dimensions"].([]any)
+				for _, d := range ds {
+					watched[fmt.Sprintf("%v %v", a["MetricName"], catalogcheck.Render(d.(map[string]any)["Value"]))] = true
+				}
+			}
+			var want []string
+			for id, c := range resourcesOf(monitoring, "AWS::Synthetics::Canary") {
+				if n := c["Name"].(string); n != cfg.Name+"-api-external" && n != cfg.Name+"-api-internal" {
+					t.Errorf("canary %s checks neither API name", n)
+				}
+				want = append(want, "SuccessPercent <"+id+">")
+			}
+			for id := range albs {
+				stack, logicalID, _ := strings.Cut(id, "/")
+				// An ALB alarm's dimension is the load balancer's full name,
+				// imported from the edge stack by export.
+				for export, target := range exportsOf(tmpls[stack]) {
+					if target == logicalID+".LoadBalancerFullName" {
+						want = append(want, "HTTPCode_ELB_5XX_Count <import:"+export+">")
+					}
+				}
+			}
+			for _, cl := range cfg.Clusters {
+				for _, m := range []string{"cluster_failed_node_count", "node_cpu_utilization", "node_memory_utilization", "scheduler_pending_pods_UNSCHEDULABLE", "apiserver_request_total_5XX", "cluster_node_count"} {
+					want = append(want, m+" "+cfg.Name+"-"+cl.Name)
+				}
+			}
+			for _, stream := range streams {
+				want = append(want, "DeliveryToS3.Success "+stream)
+			}
+			for _, w := range want {
+				if !watched[w] {
+					t.Errorf("no alarm on %s", w)
+				}
 			}
 
 			trails := all("AWS::CloudTrail::Trail")
@@ -135,7 +179,6 @@ func TestEveryEnvIsObservable(t *testing.T) {
 					t.Errorf("flow log %s does not land in the archive", id)
 				}
 			}
-			albs := all("AWS::ElasticLoadBalancingV2::LoadBalancer")
 			for id, lb := range albs {
 				if !strings.Contains(fmt.Sprint(lb["LoadBalancerAttributes"]), "map[Key:access_logs.s3.enabled Value:true]") {
 					t.Errorf("ALB %s writes no access logs", id)

@@ -121,9 +121,7 @@ type Cluster struct {
 	// creates a TargetGroupBinding depends on it.
 	LoadBalancerController *LoadBalancerController
 	// Name is the cluster's physical name ("" when CloudFormation names it).
-	Name string
-	// NodeGroups are the groups added with AddNodeGroup, in order.
-	NodeGroups    []*VersionedNodeGroup
+	Name          string
 	addonVersions map[string]string
 	removalPolicy awscdk.RemovalPolicy
 }

@@ -225,7 +225,5 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 // NodeGroup-<pool>-<version>.
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
-	g := NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
-	c.NodeGroups = append(c.NodeGroups, g)
-	return g
+	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
 }

@@ -1,5 +1,7 @@
 package logging
 
+import "slices"
+
 // AppLogColumns are the fields of the platform's structured application log
 // line (one JSON object per line; the service is the partition key), and
 // what the log shipper adds: the cluster, the Kubernetes metadata, and the
@@ -76,6 +78,13 @@ const (
 	NodeLogSourceDataplane = "dataplane"
 	NodeLogSourceHost      = "host"
 )
+
+// ServicePartitions are the service partitions of the app log layout for
+// the configured services: each of them, and OtherService for every line
+// of another service, as the log shippers file them.
+func ServicePartitions(services []string) []string {
+	return append(slices.Clone(services), OtherService)
+}
 
 // NodeLogSources are the values of FieldSource.
 var NodeLogSources = []string{NodeLogSourceDataplane, NodeLogSourceHost}

@@ -12,7 +12,7 @@ import (
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
-	{Name: "service", RecordField: "service", Values: []string{"api-gateway", "checkout", OtherService}},
+	{Name: "service", RecordField: "service", Values: ServicePartitions([]string{"api-gateway", "checkout"})},
 	{Name: "dt"},
 }}
 var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{

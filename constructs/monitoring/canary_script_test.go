@@ -1,18 +1,10 @@
 package monitoring
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,12 +12,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/ecplatform/eks-platform/internal/testpki"
 )
 
-// testCA is a private root CA, a subordinate (issuing) CA under it, and a
-// server certificate for localhost the subordinate issued, served with
-// its chain as an ALB serves an ACM Private CA certificate.
+// testCA is a private root CA, and a localhost server certificate that an
+// issuing CA under it signed, served with its chain as an ALB serves an
+// ACM Private CA certificate.
 type testCA struct {
 	pem, intermediatePEM string
 	server               tls.Certificate
@@ -33,37 +26,10 @@ type testCA struct {
 
 func newTestCA(t *testing.T) testCA {
 	t.Helper()
-	issue := func(tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, []byte) {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-		if parent == nil {
-			parent, parentKey = tmpl, key
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cert, _ := x509.ParseCertificate(der)
-		return cert, key, der
-	}
-	ca := func(serial int64, name string) *x509.Certificate {
-		return &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	}
-	root, rootKey, rootDER := issue(ca(1, "test root CA"), nil, nil)
-	sub, subKey, subDER := issue(ca(2, "test issuing CA"), root, rootKey)
-	_, key, leafDER := issue(&x509.Certificate{
-		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "localhost"},
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
-	}, sub, subKey)
-	encode := func(der []byte) string {
-		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	}
-	return testCA{
-		pem:             encode(rootDER),
-		intermediatePEM: encode(subDER),
-		server:          tls.Certificate{Certificate: [][]byte{leafDER, subDER}, PrivateKey: key},
-	}
+	root := testpki.CA(t, "test root CA", nil)
+	issuing := testpki.CA(t, "test issuing CA", &root)
+	server := testpki.Server(t, issuing, "localhost", "127.0.0.1")
+	return testCA{pem: root.PEM, intermediatePEM: issuing.PEM, server: server.TLS(issuing)}
 }
 
 // synthetics stands in for the runtime's modules: executeHttpStep makes

@@ -15,8 +15,8 @@ import (
 type NodeGroupLaunchAlertsProps struct {
 	// Topic is the alarm channel's topic (AWS Chatbot reads it). Required.
 	Topic awssns.ITopic
-	// Env names the environment in the message. Required.
-	Env string
+	// Name says whose node groups in the message, e.g. "prd". Required.
+	Name string
 }
 
 // Validate reports every problem with the props.
@@ -25,8 +25,8 @@ func (p NodeGroupLaunchAlertsProps) Validate() error {
 	if p.Topic == nil {
 		errs = append(errs, errors.New("topic: required"))
 	}
-	if p.Env == "" {
-		errs = append(errs, errors.New("env: required"))
+	if p.Name == "" {
+		errs = append(errs, errors.New("name: required"))
 	}
 	return errors.Join(errs...)
 }
@@ -62,7 +62,7 @@ func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroup
 	field := func(path string) string { return *awsevents.EventField_FromPath(jsii.String(path)) }
 	group := field("$.detail.AutoScalingGroupName")
 	a.Rule = awsevents.NewRule(self, jsii.String("Rule"), &awsevents.RuleProps{
-		Description: jsii.String(fmt.Sprintf("%s: an EKS managed node group could not launch an instance", p.Env)),
+		Description: jsii.String(fmt.Sprintf("%s: an EKS managed node group could not launch an instance", p.Name)),
 		EventPattern: &awsevents.EventPattern{
 			Source:     jsii.Strings("aws.autoscaling"),
 			DetailType: jsii.Strings("EC2 Instance Launch Unsuccessful"),
@@ -76,11 +76,11 @@ func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroup
 			"id":      field("$.id"),
 			"content": map[string]any{
 				"textType":    "client-markdown",
-				"title":       fmt.Sprintf(":warning: %s: EKS node group could not launch an instance", p.Env),
+				"title":       fmt.Sprintf(":warning: %s: EKS node group could not launch an instance", p.Name),
 				"description": fmt.Sprintf("Auto Scaling group `%s` (EKS names it eks-NODEGROUP-ID): %s Cause: %s", group, field("$.detail.StatusMessage"), field("$.detail.Cause")),
 				"nextSteps": []string{
 					"EKS console, the cluster's Compute tab: the node group's health issues.",
-					fmt.Sprintf("Insufficient capacity: add instance types to the node group in envs/%s.yaml; a quota: raise it in Service Quotas.", p.Env),
+					"Insufficient capacity: add instance types to the node group in its config; a quota: raise it in Service Quotas.",
 					"Pods waiting for nodes: kubectl get pods -A --field-selector=status.phase=Pending",
 				},
 			},

@@ -106,8 +106,9 @@ func TableReadsStream(table, stream map[string]any) []string {
 	return problems
 }
 
-// Render turns a template value (a string, a Ref, a GetAtt or an Fn::Join
-// of them) into text: a Ref shows as <LogicalId>, a GetAtt as <Id.Attr>.
+// Render turns a template value (a string, a Ref, a GetAtt, an ImportValue
+// or an Fn::Join of them) into text: a Ref shows as <LogicalId>, a GetAtt
+// as <Id.Attr>, an import as <import:ExportName>.
 func Render(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -115,6 +116,9 @@ func Render(v any) string {
 	case map[string]any:
 		if ref, ok := x["Ref"].(string); ok {
 			return "<" + ref + ">"
+		}
+		if imp, ok := x["Fn::ImportValue"].(string); ok {
+			return "<import:" + imp + ">"
 		}
 		if ga, ok := x["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
 			return fmt.Sprintf("<%v.%v>", ga[0], ga[1])
