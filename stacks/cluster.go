@@ -20,6 +20,9 @@ type ClusterStack struct {
 	// own name is <env>-<short name>.
 	ShortName string
 	Cluster   *cluster.Cluster
+	// ApiGatewayNamespace holds the API gateway's Services, which the
+	// edge's TargetGroupBindings target.
+	ApiGatewayNamespace *cluster.Namespace
 }
 
 var capacityTypes = map[envs.CapacityType]awseksv2.CapacityType{
@@ -74,6 +77,10 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			Draining:      g.State == envs.NodeGroupDraining,
 		})
 	}
+	s.ApiGatewayNamespace = cluster.NewNamespace(s.Stack, "ApiGatewayNamespace", cluster.NamespaceProps{
+		Cluster: s.Cluster.Cluster,
+		Name:    cfg.Edge.ApiGateway.Namespace,
+	})
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
 		Routes: cluster.LogRoutes{
 			Services:         cfg.Logging.Services,

@@ -57,12 +57,13 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 		id, key string
 		alb     *edge.Alb
 	}{{"ExternalTargets", "external", s.External}, {"InternalTargets", "internal", s.Internal}} {
-		id, alb := t.id, t.alb
-		s.Targets[t.key] = edge.NewWeightedTargets(s.Stack, id, edge.WeightedTargetsProps{
-			Alb:              alb,
+		s.Targets[t.key] = edge.NewWeightedTargets(s.Stack, t.id, edge.WeightedTargetsProps{
+			Name:             t.key,
+			Alb:              t.alb,
 			Cluster:          cl.Cluster.Cluster,
 			PodSecurityGroup: cl.Cluster.Cluster.ClusterSecurityGroup(),
 			Controller:       cl.Cluster.LoadBalancerController.Chart,
+			Namespace:        cl.ApiGatewayNamespace.Manifest,
 			Stable:           edge.Service{Namespace: g.Namespace, Name: g.Service, Port: g.Port},
 			Canary:           edge.Service{Namespace: g.Namespace, Name: g.CanaryService, Port: g.Port},
 			StableWeight:     e.TargetWeights.Stable,

@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/jsii-runtime-go"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
@@ -37,9 +40,10 @@ func newEdgeStack(t *testing.T, stable, canary int) (awscdk.Stack, assertions.Te
 	canarySvc := Service{Namespace: "api-gateway", Name: "api-gateway-canary", Port: 8080}
 	ext := NewExternalAlb(stack, "External", AlbProps{Vpc: net.Vpc, Certificate: cert, AccessLogBucket: archive.AccessLogBucket, AccessLogPrefix: "alb/external", DeletionProtection: true})
 	in := NewInternalAlb(stack, "Internal", AlbProps{Vpc: net.Vpc, Certificate: internalCert, AccessLogBucket: archive.AccessLogBucket, AccessLogPrefix: "alb/internal", AllowedCidrs: []string{"10.0.0.0/14", "10.20.0.0/16"}})
-	for name, alb := range map[string]*Alb{"ExternalTargets": ext, "InternalTargets": in} {
-		NewWeightedTargets(stack, name, WeightedTargetsProps{
-			Alb: alb, Cluster: c.Cluster, PodSecurityGroup: c.Cluster.ClusterSecurityGroup(), Controller: c.LoadBalancerController.Chart,
+	ns := cluster.NewNamespace(stack, "ApiGatewayNamespace", cluster.NamespaceProps{Cluster: c.Cluster, Name: "api-gateway"})
+	for name, alb := range map[string]*Alb{"external": ext, "internal": in} {
+		NewWeightedTargets(stack, name+"Targets", WeightedTargetsProps{
+			Name: name, Alb: alb, Namespace: ns.Manifest, Cluster: c.Cluster, PodSecurityGroup: c.Cluster.ClusterSecurityGroup(), Controller: c.LoadBalancerController.Chart,
 			Stable: svc, Canary: canarySvc, StableWeight: stable, CanaryWeight: canary,
 		})
 	}
@@ -94,21 +98,55 @@ func TestEdge(t *testing.T) {
 		})
 		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), map[string]any{"TargetType": "ip", "Port": 8080, "HealthCheckPath": "/healthz"}, jsii.Number(4))
 	})
-	t.Run("target group bindings through the LB controller", func(t *testing.T) {
-		found := 0
+	t.Run("one valid binding per ALB and Service", func(t *testing.T) {
+		// The API server refuses names that are not RFC 1123 subdomains, and
+		// two bindings of one name in one namespace overwrite each other:
+		// only one ALB would get targets.
+		var names []string
 		for _, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-KubernetesResource"), nil) {
 			m := render((*r)["Properties"].(map[string]any)["Manifest"])
-			if strings.Contains(m, `"kind":"TargetGroupBinding"`) {
-				found++
-				for _, want := range []string{`"targetType":"ip"`, `"serviceRef":{"name":"api-gateway`, `"port":8080`, `"groupID":`} {
-					if !strings.Contains(m, want) {
-						t.Errorf("binding lacks %s: %s", want, m)
-					}
+			if !strings.Contains(m, `"kind":"TargetGroupBinding"`) {
+				continue
+			}
+			for _, want := range []string{`"targetType":"ip"`, `"serviceRef":{"name":"api-gateway`, `"port":8080`, `"groupID":`, `"namespace":"api-gateway"`} {
+				if !strings.Contains(m, want) {
+					t.Errorf("binding lacks %s: %s", want, m)
 				}
 			}
+			name := regexp.MustCompile(`"name":"([^"]*)","namespace"`).FindStringSubmatch(m)
+			if name == nil {
+				t.Fatalf("binding without a name: %s", m)
+			}
+			if msgs := validation.IsDNS1123Subdomain(name[1]); len(msgs) > 0 {
+				t.Errorf("binding name %q: %v", name[1], msgs)
+			}
+			names = append(names, name[1])
 		}
-		if found != 4 {
-			t.Errorf("%d TargetGroupBindings, want 4 (stable and canary per ALB)", found)
+		sort.Strings(names)
+		want := []string{"api-gateway-canary-external", "api-gateway-canary-internal", "api-gateway-external", "api-gateway-internal"}
+		if strings.Join(names, ",") != strings.Join(want, ",") {
+			t.Errorf("bindings %v, want %v", names, want)
+		}
+	})
+	t.Run("bindings are applied after their namespace", func(t *testing.T) {
+		nsID := ""
+		for id, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-KubernetesResource"), nil) {
+			if strings.Contains(render((*r)["Properties"].(map[string]any)["Manifest"]), `"kind":"Namespace"`) {
+				nsID = id
+			}
+		}
+		for id, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-KubernetesResource"), nil) {
+			if !strings.Contains(render((*r)["Properties"].(map[string]any)["Manifest"]), `"kind":"TargetGroupBinding"`) {
+				continue
+			}
+			deps, _ := (*r)["DependsOn"].([]any)
+			found := false
+			for _, d := range deps {
+				found = found || d == nsID
+			}
+			if !found {
+				t.Errorf("binding %s does not depend on the namespace %s: %v", id, nsID, deps)
+			}
 		}
 	})
 	t.Run("internal ALB admits only on-prem and the VPC on 443", func(t *testing.T) {
@@ -144,6 +182,33 @@ func TestEdge(t *testing.T) {
 			"RedactedFields":        []any{map[string]any{"SingleHeader": map[string]any{"Name": "authorization"}}, map[string]any{"SingleHeader": map[string]any{"Name": "cookie"}}},
 		})
 	})
+}
+
+func TestWeightedTargetsPropsValidate(t *testing.T) {
+	valid := WeightedTargetsProps{
+		Name: "external", Alb: &Alb{}, Cluster: nil, StableWeight: 100,
+		Stable: Service{Namespace: "api-gateway", Name: "api-gateway", Port: 8080},
+		Canary: Service{Namespace: "api-gateway", Name: "api-gateway-canary", Port: 8080},
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*WeightedTargetsProps)
+		want   string
+	}{
+		{"no name", func(p *WeightedTargetsProps) { p.Name = "" }, `name: must be a DNS label such as external, got ""`},
+		{"uppercase name", func(p *WeightedTargetsProps) { p.Name = "External" }, `name: must be a DNS label such as external, got "External"`},
+		{"one Service twice", func(p *WeightedTargetsProps) { p.Canary = p.Stable }, "stable and canary: must be two Services, both are api-gateway/api-gateway"},
+		{"name longer than a DNS label", func(p *WeightedTargetsProps) { p.Name = strings.Repeat("b", 64) }, "name: must be a DNS label"},
+		{"weights", func(p *WeightedTargetsProps) { p.StableWeight = 90 }, "stableWeight + canaryWeight: must sum to 100, got 90"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := valid
+			tc.mutate(&p)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
 }
 
 func TestWebAclPropsValidate(t *testing.T) {

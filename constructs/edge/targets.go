@@ -3,7 +3,6 @@ package edge
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -11,9 +10,14 @@ import (
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+// isDNSLabel is the API server's rule for namespaces and Service names.
+func isDNSLabel(s string) bool { return len(validation.IsDNS1123Label(s)) == 0 }
+
+// LabelAlb is set on every TargetGroupBinding: which ALB it feeds.
+const LabelAlb = "platform.ecplatform.io/alb"
 
 // Service is the in-cluster API gateway Service the targets bind to.
 type Service struct {
@@ -24,6 +28,11 @@ type Service struct {
 
 // WeightedTargetsProps configures WeightedTargets.
 type WeightedTargetsProps struct {
+	// Name tells this ALB's bindings apart from another ALB's bindings of
+	// the same Services, e.g. external or internal: the bindings are
+	// named <service>-<name>, one Kubernetes object per ALB and Service.
+	// Required, a DNS label.
+	Name string
 	// Alb is the load balancer whose HTTPS listener forwards here. Required.
 	Alb *Alb
 	// Cluster runs the API gateway; its kubectl applies the bindings. Required.
@@ -34,6 +43,11 @@ type WeightedTargetsProps struct {
 	// Controller is the AWS Load Balancer Controller: the bindings are
 	// applied after it. Required.
 	Controller constructs.IConstruct
+	// Namespace, when the platform creates the Services' namespace, is
+	// applied before the bindings: kubectl cannot create an object in a
+	// namespace that does not exist yet.
+	// @default - the namespace exists before the first deploy
+	Namespace constructs.IConstruct
 	// Stable and Canary are the API gateway's two releases.
 	Stable, Canary Service
 	// StableWeight and CanaryWeight split traffic, 0..100 each, summing to 100.
@@ -56,12 +70,29 @@ func (p WeightedTargetsProps) Validate() error {
 	if p.StableWeight+p.CanaryWeight != 100 {
 		errs = append(errs, fmt.Errorf("stableWeight + canaryWeight: must sum to 100, got %d", p.StableWeight+p.CanaryWeight))
 	}
-	for name, s := range map[string]Service{"stable": p.Stable, "canary": p.Canary} {
-		if !dnsLabel.MatchString(s.Namespace) || !dnsLabel.MatchString(s.Name) || s.Port < 1 || s.Port > 65535 {
-			errs = append(errs, fmt.Errorf("%s: needs a namespace, name (DNS labels) and port 1-65535, got %+v", name, s))
+	if !isDNSLabel(p.Name) {
+		errs = append(errs, fmt.Errorf("name: must be a DNS label such as external, got %q", p.Name))
+	}
+	for _, r := range []struct {
+		role string
+		svc  Service
+	}{{"stable", p.Stable}, {"canary", p.Canary}} {
+		if s := r.svc; !isDNSLabel(s.Namespace) || !isDNSLabel(s.Name) || s.Port < 1 || s.Port > 65535 {
+			errs = append(errs, fmt.Errorf("%s: needs a namespace, name (DNS labels) and port 1-65535, got %+v", r.role, s))
 		}
 	}
+	if p.Stable.Namespace == p.Canary.Namespace && p.Stable.Name == p.Canary.Name {
+		errs = append(errs, fmt.Errorf("stable and canary: must be two Services, both are %s/%s", p.Stable.Namespace, p.Stable.Name))
+	}
 	return errors.Join(errs...)
+}
+
+// bindingName is the TargetGroupBinding's name for svc: unique per ALB and
+// Service in the Service's namespace, so two ALBs never overwrite each
+// other's binding. Two DNS labels joined by a dash are always a valid
+// object name (a DNS subdomain of at most 253 characters).
+func (p WeightedTargetsProps) bindingName(svc Service) string {
+	return svc.Name + "-" + p.Name
 }
 
 // WeightedTargets is the API gateway's own canary at the load balancer: two
@@ -73,6 +104,9 @@ func (p WeightedTargetsProps) Validate() error {
 type WeightedTargets struct {
 	constructs.Construct
 	Stable, Canary elbv2.ApplicationTargetGroup
+	// Bindings are the TargetGroupBinding names, stable first, in the
+	// Services' namespace.
+	Bindings []string
 }
 
 // NewWeightedTargets provisions the targets; it panics on invalid props.
@@ -109,8 +143,9 @@ func NewWeightedTargets(scope constructs.Construct, id string, props WeightedTar
 				"apiVersion": "elbv2.k8s.aws/v1beta1",
 				"kind":       "TargetGroupBinding",
 				"metadata": map[string]any{
-					"name":      fmt.Sprintf("%s-%s", svc.Name, role),
+					"name":      props.bindingName(svc),
 					"namespace": svc.Namespace,
+					"labels":    map[string]any{LabelAlb: props.Name},
 				},
 				"spec": map[string]any{
 					"targetGroupARN": tg.TargetGroupArn(),
@@ -124,6 +159,10 @@ func NewWeightedTargets(scope constructs.Construct, id string, props WeightedTar
 			}},
 		})
 		binding.Node().AddDependency(props.Controller)
+		if props.Namespace != nil {
+			binding.Node().AddDependency(props.Namespace)
+		}
+		w.Bindings = append(w.Bindings, props.bindingName(svc))
 		return tg
 	}
 	w.Stable = newGroup("Stable", props.Stable)
