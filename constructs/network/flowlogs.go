@@ -48,15 +48,23 @@ func newFlowLogs(n *Network, props NetworkProps) awsec2.FlowLog {
 	return fl
 }
 
-// fixDestinationOptionsCasing rewrites DestinationOptions with the keys
-// CloudFormation's schema defines: the L2 emits them in camelCase
-// (aws-cdk #25432), which the schema rejects.
+// destinationOptionKeys maps the keys the L2 writes into DestinationOptions
+// (camelCase, aws-cdk #25432) to the keys of AWS::EC2::FlowLog's schema.
+var destinationOptionKeys = []struct{ l2, schema string }{
+	{"fileFormat", "FileFormat"},
+	{"hiveCompatiblePartitions", "HiveCompatiblePartitions"},
+	{"perHourPartition", "PerHourPartition"},
+}
+
+// fixDestinationOptionsCasing renames each DestinationOptions key to the
+// schema's spelling. Overrides of one path merge into the rendered object,
+// so each camelCase key is deleted by its own path: deleting the whole
+// object and writing it again would keep both spellings.
 func fixDestinationOptionsCasing(fl awsec2.FlowLog) {
 	cfn := fl.Node().DefaultChild().(awsec2.CfnFlowLog)
-	cfn.AddPropertyDeletionOverride(jsii.String("DestinationOptions"))
-	cfn.AddPropertyOverride(jsii.String("DestinationOptions"), map[string]any{
-		"FileFormat":               "parquet",
-		"HiveCompatiblePartitions": true,
-		"PerHourPartition":         true,
-	})
+	values := map[string]any{"FileFormat": "parquet", "HiveCompatiblePartitions": true, "PerHourPartition": true}
+	for _, k := range destinationOptionKeys {
+		cfn.AddPropertyDeletionOverride(jsii.String("DestinationOptions." + k.l2))
+		cfn.AddPropertyOverride(jsii.String("DestinationOptions."+k.schema), values[k.schema])
+	}
 }

@@ -94,9 +94,12 @@ func TestNetwork(t *testing.T) {
 		})
 		vgw.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{"EnableKeyRotation": true})
 		vgw.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
+		// Exactly the schema's keys: a nested literal would match loosely and
+		// pass with the L2's camelCase keys beside them, which the
+		// AWS::EC2::FlowLog schema refuses.
 		tgw.HasResourceProperties(jsii.String("AWS::EC2::FlowLog"), map[string]any{
 			"TrafficType": "ALL", "LogDestinationType": "s3",
-			"DestinationOptions": map[string]any{"FileFormat": "parquet", "HiveCompatiblePartitions": true, "PerHourPartition": true},
+			"DestinationOptions": assertions.Match_Exact(map[string]any{"FileFormat": "parquet", "HiveCompatiblePartitions": true, "PerHourPartition": true}),
 		})
 	})
 	t.Run("endpoints", func(t *testing.T) {
