@@ -9,6 +9,13 @@ type Cluster struct {
 	// Version is the control plane's Kubernetes minor version, e.g. "1.33".
 	// It moves one minor at a time: EKS cannot skip a minor.
 	Version string `json:"version"`
+	// ServiceCidr is the range Kubernetes Services get their IPs from. Pods
+	// cannot reach anything else in it (kube-proxy captures it), so it
+	// must overlap neither the VPC nor any range the env routes to, on-prem
+	// included. EKS fixes it at creation: changing it means a new cluster.
+	// A private /12 to /24.
+	// @default 10.100.0.0/16
+	ServiceCidr string `json:"serviceCidr,omitempty"`
 	// Endpoint is who may reach the Kubernetes API.
 	Endpoint Endpoint `json:"endpoint,omitempty"`
 	// Access lists the IAM roles that get Kubernetes access through EKS

@@ -36,8 +36,8 @@ type Config struct {
 
 	// file is the path the config was loaded from; every error names it.
 	file string
-	// lines maps a field path to its line in file.
-	lines lineIndex
+	// src locates fields in file; nil for a config built in code.
+	src *source
 }
 
 // File is the path the config was loaded from.
@@ -129,4 +129,10 @@ type Delivery struct {
 	GitHubEnvironment string `json:"githubEnvironment,omitempty"`
 	// CdkQualifier is the account's CDK bootstrap qualifier. @default hnb659fds
 	CdkQualifier string `json:"cdkQualifier,omitempty"`
+	// ExistingOidcProviderArn reuses the account's GitHub Actions OIDC
+	// provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com.
+	// IAM holds one provider per issuer and account: set this when the
+	// account already has one (another stack or team created it).
+	// @default - <env>-github creates the provider
+	ExistingOidcProviderArn string `json:"existingOidcProviderArn,omitempty"`
 }

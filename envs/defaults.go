@@ -3,27 +3,49 @@ package envs
 // Defaults applied to fields a config leaves unset.
 const (
 	DefaultNodeDiskSizeGiB = 50
+	// DefaultServiceCidr is the clusters' Kubernetes service range unless
+	// a cluster sets serviceCidr: EKS's own first choice, fixed here so
+	// that it is validated against every range the env routes (EKS, left
+	// to pick, knows only the VPC).
+	DefaultServiceCidr = "10.100.0.0/16"
 )
 
-// SetDefaults fills the fields a config may leave out. It runs before
-// validation, so validation sees the values the app will use.
+// intDefault is a whole-number field and the value it takes when the file
+// leaves it out.
+type intDefault struct {
+	path  *Path
+	field *int
+	value int
+}
+
+// SetDefaults fills the fields a config leaves out. It runs before
+// validation, so validation sees the values the app will use. A field the
+// file sets, even to 0, keeps its value: validation reports it if it is
+// out of range, instead of silently replacing it.
 func SetDefaults(c *Config) {
 	if c.Edge.ApiGateway.HealthCheckPath == "" {
 		c.Edge.ApiGateway.HealthCheckPath = "/healthz"
 	}
-	if c.Edge.Waf.RateWindowSeconds == 0 {
-		c.Edge.Waf.RateWindowSeconds = 300
-	}
-	l := &c.Logging
-	for field, def := range map[*int]int{
-		&l.Archive.InfrequentAccessAfterDays: 30, &l.Archive.GlacierAfterDays: 90, &l.Archive.ExpireAfterDays: 400,
-		&l.BufferIntervalSeconds: 300, &l.BufferSizeMiB: 64, &l.AthenaBytesScannedCutoffGiB: 100,
-		&c.Monitoring.CanaryEveryMinutes: 5, &c.Monitoring.Max5xxPerFiveMinutes: 25, &c.Monitoring.MaxWafBlockedPerFiveMinutes: 1000,
-		&c.Monitoring.MaxNodeUtilizationPercent:  80,
-		&c.Monitoring.AlertingLogs.RetentionDays: 90, &c.Monitoring.AlertingLogs.MaxErrorsPerFiveMinutes: 10,
+	l, m := &c.Logging, &c.Monitoring
+	lp, ap, mp := NewPath("logging"), NewPath("logging").Child("archive"), NewPath("monitoring")
+	alp := mp.Child("alertingLogs")
+	for _, d := range []intDefault{
+		{NewPath("edge").Child("waf").Child("rateWindowSeconds"), &c.Edge.Waf.RateWindowSeconds, 300},
+		{ap.Child("infrequentAccessAfterDays"), &l.Archive.InfrequentAccessAfterDays, 30},
+		{ap.Child("glacierAfterDays"), &l.Archive.GlacierAfterDays, 90},
+		{ap.Child("expireAfterDays"), &l.Archive.ExpireAfterDays, 400},
+		{lp.Child("bufferIntervalSeconds"), &l.BufferIntervalSeconds, 300},
+		{lp.Child("bufferSizeMiB"), &l.BufferSizeMiB, 64},
+		{lp.Child("athenaBytesScannedCutoffGiB"), &l.AthenaBytesScannedCutoffGiB, 100},
+		{mp.Child("canaryEveryMinutes"), &m.CanaryEveryMinutes, 5},
+		{mp.Child("max5xxPerFiveMinutes"), &m.Max5xxPerFiveMinutes, 25},
+		{mp.Child("maxWafBlockedPerFiveMinutes"), &m.MaxWafBlockedPerFiveMinutes, 1000},
+		{mp.Child("maxNodeUtilizationPercent"), &m.MaxNodeUtilizationPercent, 80},
+		{alp.Child("retentionDays"), &m.AlertingLogs.RetentionDays, 90},
+		{alp.Child("maxErrorsPerFiveMinutes"), &m.AlertingLogs.MaxErrorsPerFiveMinutes, 10},
 	} {
-		if *field == 0 {
-			*field = def
+		if *d.field == 0 && !c.present(d.path) {
+			*d.field = d.value
 		}
 	}
 	al := &c.Monitoring.AlertingLogs
@@ -42,17 +64,27 @@ func SetDefaults(c *Config) {
 		c.Delivery.CdkQualifier = "hnb659fds"
 	}
 	for i := range c.Clusters {
-		for j := range c.Clusters[i].NodeGroups {
-			g := &c.Clusters[i].NodeGroups[j]
+		cl := &c.Clusters[i]
+		if cl.ServiceCidr == "" {
+			cl.ServiceCidr = DefaultServiceCidr
+		}
+		for j := range cl.NodeGroups {
+			g := &cl.NodeGroups[j]
 			if g.State == "" {
 				g.State = NodeGroupActive
 			}
 			if g.CapacityType == "" {
 				g.CapacityType = OnDemand
 			}
-			if g.DiskSizeGiB == 0 {
+			gp := NewPath("clusters").Index(i).Child("nodeGroups").Index(j).Child("diskSizeGiB")
+			if g.DiskSizeGiB == 0 && !c.present(gp) {
 				g.DiskSizeGiB = DefaultNodeDiskSizeGiB
 			}
 		}
 	}
 }
+
+// present reports whether the file sets the field at p to a value. A
+// config built in code (no file) sets nothing, so every zero field takes
+// its default.
+func (c *Config) present(p *Path) bool { return c.src.sets(p) }

@@ -47,8 +47,8 @@ func decode(name string, data []byte) (*Config, error) {
 		return nil, ErrorList{{File: name, Line: 1, Detail: fmt.Sprintf("must hold exactly one YAML document, found %d", countDocs(file.Docs))}}.Err()
 	}
 	var errs ErrorList
-	lines := lineIndex{}
-	checkShape(file.Docs[0].Body, reflect.TypeOf(Config{}), nil, lines, &errs)
+	src := newSource()
+	checkShape(file.Docs[0].Body, reflect.TypeOf(Config{}), nil, src, &errs)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			e.File = name
@@ -59,7 +59,7 @@ func decode(name string, data []byte) (*Config, error) {
 	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
 		return nil, yamlError(name, err)
 	}
-	cfg.file, cfg.lines = name, lines
+	cfg.file, cfg.src = name, src
 	return cfg, nil
 }
 
@@ -89,8 +89,8 @@ func (c *Config) locate(errs ErrorList) ErrorList {
 		if e.File == "" {
 			e.File = c.file
 		}
-		if e.Line == 0 && c.lines != nil {
-			e.Line = c.lines.lineOf(e.Path)
+		if e.Line == 0 {
+			e.Line = c.src.lineOf(e.Path)
 		}
 	}
 	return errs

@@ -9,38 +9,62 @@ import (
 	"github.com/goccy/go-yaml/ast"
 )
 
-// lineIndex maps a field path (Path.String) to its line in the file.
-type lineIndex map[string]int
+// source is what the loader learned of the file beyond the values: where
+// each field is, and which fields are written with no value.
+type source struct {
+	// lines maps a field path (Path.String) to its line in the file.
+	lines map[string]int
+	// nulls are the paths written with an empty value (`field:`), which
+	// YAML reads as null and the loader as unset.
+	nulls map[string]bool
+}
+
+func newSource() *source { return &source{lines: map[string]int{}, nulls: map[string]bool{}} }
 
 // lineOf is the line of path, or of its nearest ancestor present in the file.
-func (l lineIndex) lineOf(p *Path) int {
+func (src *source) lineOf(p *Path) int {
+	if src == nil {
+		return 0
+	}
 	for s := p; s != nil; s = s.parent {
-		if n, ok := l[s.String()]; ok {
+		if n, ok := src.lines[s.String()]; ok {
 			return n
 		}
 	}
 	return 0
 }
 
+// sets reports whether the file gives the field at p a value.
+func (src *source) sets(p *Path) bool {
+	if src == nil {
+		return false
+	}
+	_, ok := src.lines[p.String()]
+	return ok && !src.nulls[p.String()]
+}
+
 // checkShape walks the YAML tree against the Go type it will be decoded
 // into and reports every unknown key, duplicate key and wrong type with its
 // path and line. The YAML decoder stops at the first such problem; this
 // reports them all, in words a config author understands.
-func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *ErrorList) {
+func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorList) {
 	n = unwrap(n)
 	if n == nil {
 		return
 	}
 	if p != nil {
-		if _, seen := lines[p.String()]; !seen {
-			lines[p.String()] = n.GetToken().Position.Line
+		if _, seen := src.lines[p.String()]; !seen {
+			src.lines[p.String()] = n.GetToken().Position.Line
 		}
 	}
 	if _, ok := n.(*ast.AliasNode); ok {
 		return // the anchor it points to is checked where it is defined
 	}
 	if _, ok := n.(*ast.NullNode); ok {
-		return // an empty value is "unset"; validation reports it if required
+		// An empty value is "unset": defaults apply and validation
+		// reports it if required.
+		src.nulls[p.String()] = true
+		return
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -58,16 +82,18 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *Erro
 			key := keyString(mv.Key)
 			child := childPath(p, key)
 			line := mv.Key.GetToken().Position.Line
-			lines[child.String()] = line
+			src.lines[child.String()] = line
 			f, known := fields[key]
 			switch {
+			case key == mergeKey:
+				errs.addLine(child, line, mergeKeyDetail)
 			case !known:
 				errs.addLine(child, line, "unknown field%s; known fields here: %s", suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
 			case seen[key]:
 				errs.addLine(child, line, "duplicate field: remove one of the two")
 			default:
 				seen[key] = true
-				checkShape(mv.Value, f.Type, child, lines, errs)
+				checkShape(mv.Value, f.Type, child, src, errs)
 			}
 		}
 	case reflect.Slice:
@@ -77,7 +103,7 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *Erro
 			return
 		}
 		for i, v := range seq.Values {
-			checkShape(v, t.Elem(), p.Index(i), lines, errs)
+			checkShape(v, t.Elem(), p.Index(i), src, errs)
 		}
 	case reflect.Map:
 		values, ok := mappingValues(n)
@@ -89,13 +115,17 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *Erro
 		for _, mv := range values {
 			key := keyString(mv.Key)
 			child := p.Key(key)
-			lines[child.String()] = mv.Key.GetToken().Position.Line
+			src.lines[child.String()] = mv.Key.GetToken().Position.Line
+			if key == mergeKey {
+				errs.addLine(child, mv.Key.GetToken().Position.Line, mergeKeyDetail)
+				continue
+			}
 			if seen[key] {
 				errs.addLine(child, mv.Key.GetToken().Position.Line, "duplicate key: remove one of the two")
 				continue
 			}
 			seen[key] = true
-			checkShape(mv.Value, t.Elem(), child, lines, errs)
+			checkShape(mv.Value, t.Elem(), child, src, errs)
 		}
 	case reflect.String:
 		switch n.(type) {
@@ -113,6 +143,13 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, lines lineIndex, errs *Erro
 		}
 	}
 }
+
+// mergeKey is YAML's merge key (<<: *anchor). It is refused: a merged
+// mapping hides, in a reviewed diff, which values an env really gets.
+const (
+	mergeKey       = "<<"
+	mergeKeyDetail = "YAML merge keys (<<) are not supported: write the fields out, so that the file shows every value a reviewer approves"
+)
 
 func (l *ErrorList) add(p *Path, n ast.Node, format string, args ...any) {
 	l.addLine(p, n.GetToken().Position.Line, format, args...)

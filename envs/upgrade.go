@@ -16,6 +16,8 @@ type Deployed struct {
 // DeployedCluster is a cluster as the snapshot has it.
 type DeployedCluster struct {
 	Version string
+	// ServiceCidr is the Kubernetes service range ("" when EKS picked it).
+	ServiceCidr string
 	// NodeGroups by NodeGroup.ID(), e.g. general-1-33.
 	NodeGroups map[string]DeployedNodeGroup
 }
@@ -50,6 +52,13 @@ func CheckUpgrade(cfg *Config, deployed Deployed) ErrorList {
 			case newMinor < oldMinor:
 				errs = append(errs, cfg.errAt(p.Child("version"), "moves back from %s to %s: EKS cannot downgrade a control plane; migrate to a new cluster instead", was.Version, cl.Version))
 			}
+		}
+		if cl.ServiceCidr != was.ServiceCidr {
+			from := was.ServiceCidr
+			if from == "" {
+				from = "the range EKS picked"
+			}
+			errs = append(errs, cfg.errAt(p.Child("serviceCidr"), "moves from %s to %s: EKS sets the service range only when it creates a cluster, so CloudFormation would replace this one; keep %s, or create a new cluster with the new range and move traffic to it", from, cl.ServiceCidr, from))
 		}
 		for j, g := range cl.NodeGroups {
 			old, ok := was.NodeGroups[g.ID()]

@@ -16,7 +16,7 @@ func TestCheckUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	asDeployed := func(edit func(*DeployedCluster)) Deployed {
-		c := DeployedCluster{Version: "1.34", NodeGroups: map[string]DeployedNodeGroup{
+		c := DeployedCluster{Version: "1.34", ServiceCidr: "10.100.0.0/16", NodeGroups: map[string]DeployedNodeGroup{
 			"general-1-33": {AmiType: "AL2023_x86_64_STANDARD", CapacityType: "ON_DEMAND", InstanceTypes: []string{"m7i.2xlarge"}},
 			"general-1-34": {AmiType: "AL2023_x86_64_STANDARD", CapacityType: "ON_DEMAND", InstanceTypes: []string{"m7i.2xlarge"}},
 		}}
@@ -33,6 +33,10 @@ func TestCheckUpgrade(t *testing.T) {
 		{"a new cluster", Deployed{}, ""},
 		{"skips a minor", asDeployed(func(c *DeployedCluster) { c.Version = "1.32" }),
 			`prd.yaml:28: clusters[0].version: moves from 1.32 to 1.34: EKS upgrades one minor at a time; set "1.33", deploy, then continue`},
+		{"service range changed", asDeployed(func(c *DeployedCluster) { c.ServiceCidr = "172.20.0.0/16" }),
+			"clusters[0].serviceCidr: moves from 172.20.0.0/16 to 10.100.0.0/16: EKS sets the service range only when it creates a cluster, so CloudFormation would replace this one"},
+		{"service range set on a cluster EKS chose one for", asDeployed(func(c *DeployedCluster) { c.ServiceCidr = "" }),
+			"clusters[0].serviceCidr: moves from the range EKS picked to 10.100.0.0/16"},
 		{"goes back", asDeployed(func(c *DeployedCluster) { c.Version = "1.35" }),
 			"clusters[0].version: moves back from 1.35 to 1.34: EKS cannot downgrade"},
 		{"instance types edited in place", asDeployed(func(c *DeployedCluster) {

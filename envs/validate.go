@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/ecplatform/eks-platform/constructs/delivery"
 )
 
 var (
@@ -30,27 +32,37 @@ const (
 	maxVpcPrefixBits = 20
 )
 
+// section is a required top-level block of an env file and its validation.
+type section struct {
+	name, hint string
+	validate   func(*Config, *ErrorList)
+}
+
+// sections are validated in file order. A block missing from the file is
+// one "required" error, not one error per field inside it.
+var sections = []section{
+	{"network", "the VPC: vpcCidr, natGateways, onPremCidrs, directConnect", func(c *Config, errs *ErrorList) { validateNetwork(c, NewPath("network"), errs) }},
+	{"clusters", "at least one EKS cluster", validateClusters},
+	{"delivery", "how GitHub Actions deploys: repository", func(c *Config, errs *ErrorList) { validateDelivery(c, NewPath("delivery"), errs) }},
+	{"logging", "the log archive and the services whose logs it partitions", func(c *Config, errs *ErrorList) { validateLogging(c.Logging, NewPath("logging"), errs) }},
+	{"edge", "zones, names, certificates, the API gateway, weights and the WAF", validateEdge},
+	{"monitoring", "the Slack channel alarms go to", func(c *Config, errs *ErrorList) {
+		validateMonitoring(c.Monitoring, c.Logging.Services, NewPath("monitoring"), errs)
+	}},
+}
+
 // Validate checks one env config and returns every problem found.
 func Validate(c *Config) ErrorList {
 	var errs ErrorList
 	validateIdentity(c, &errs)
-	validateNetwork(c, NewPath("network"), &errs)
-	validateClusters(c, &errs)
-	validateDelivery(c.Delivery, NewPath("delivery"), &errs)
-	validateLogging(c.Logging, NewPath("logging"), &errs)
-	validateEdge(c, &errs)
-	validateMonitoring(c.Monitoring, c.Logging.Services, NewPath("monitoring"), &errs)
-	for k, v := range c.Tags {
-		p := NewPath("tags").Key(k)
-		switch {
-		case k == "" || len(k) > 128:
-			errs.Invalid(p, len(k), "tag keys must be 1 to 128 characters")
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			errs.Add(p, "the aws: prefix is reserved by AWS; use another key")
-		case len(v) > 256:
-			errs.Invalid(p, len(v), "tag values must be at most 256 characters")
+	for _, s := range sections {
+		if c.src != nil && !c.src.sets(NewPath(s.name)) {
+			errs.Required(NewPath(s.name), s.hint)
+			continue
 		}
+		s.validate(c, &errs)
 	}
+	validateTags(c.Tags, NewPath("tags"), &errs)
 	return errs
 }
 
@@ -260,7 +272,7 @@ func ValidateSet(cfgs []*Config) ErrorList {
 }
 
 func (c *Config) errAt(p *Path, format string, args ...any) *FieldError {
-	return &FieldError{File: c.file, Line: c.lines.lineOf(p), Path: p, Detail: fmt.Sprintf(format, args...)}
+	return &FieldError{File: c.file, Line: c.src.lineOf(p), Path: p, Detail: fmt.Sprintf(format, args...)}
 }
 
 var (
@@ -269,7 +281,8 @@ var (
 	qualifierPattern = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
 )
 
-func validateDelivery(d Delivery, p *Path, errs *ErrorList) {
+func validateDelivery(c *Config, p *Path, errs *ErrorList) {
+	d := c.Delivery
 	switch {
 	case d.Repository == "":
 		errs.Required(p.Child("repository"), "the GitHub repository that deploys, owner/name")
@@ -281,6 +294,12 @@ func validateDelivery(d Delivery, p *Path, errs *ErrorList) {
 	}
 	if !qualifierPattern.MatchString(d.CdkQualifier) {
 		errs.Invalid(p.Child("cdkQualifier"), fmt.Sprintf("%q", d.CdkQualifier), "must be the CDK bootstrap qualifier (1-10 lowercase letters or digits)")
+	}
+	if arn := d.ExistingOidcProviderArn; arn != "" {
+		want := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", c.Account, delivery.GitHubIssuer)
+		if arn != want {
+			errs.Invalid(p.Child("existingOidcProviderArn"), fmt.Sprintf("%q", arn), fmt.Sprintf("must be this account's GitHub Actions OIDC provider, %s", want))
+		}
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 var (
@@ -48,6 +50,7 @@ func validateClusters(c *Config, errs *ErrorList) {
 
 func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 	cpMinor, cpOK := validateVersion(cl.Version, p.Child("version"), errs)
+	validateServiceCidr(c, cl.ServiceCidr, p.Child("serviceCidr"), errs)
 	for i, s := range cl.Endpoint.PublicAccessCidrs {
 		ep := p.Child("endpoint").Child("publicAccessCidrs").Index(i)
 		if r, ok := parseCIDR(s, ep, errs); ok && r.Bits() == 0 {
@@ -190,9 +193,12 @@ func validateNodeGroupCapacity(g NodeGroup, p *Path, errs *ErrorList) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		lp := p.Child("labels").Key(k)
 		if strings.HasPrefix(k, ReservedLabelPrefix) {
-			errs.Add(p.Child("labels").Key(k), "the %s prefix is reserved for labels the platform sets: use another key", ReservedLabelPrefix)
+			errs.Add(lp, "the %s prefix is reserved for labels the platform sets: use another key", ReservedLabelPrefix)
+			continue
 		}
+		validateLabel(k, g.Labels[k], lp, "label", errs)
 	}
 	effects := make([]string, len(TaintEffects))
 	for i, e := range TaintEffects {
@@ -200,14 +206,34 @@ func validateNodeGroupCapacity(g NodeGroup, p *Path, errs *ErrorList) {
 	}
 	for i, t := range g.Taints {
 		tp := p.Child("taints").Index(i)
-		if t.Key == "" {
+		switch {
+		case t.Key == "":
 			errs.Required(tp.Child("key"), "the taint's key")
-		} else if strings.HasPrefix(t.Key, ReservedLabelPrefix) {
+		case strings.HasPrefix(t.Key, ReservedLabelPrefix):
 			errs.Add(tp.Child("key"), "the %s prefix is reserved: draining is set with state: draining", ReservedLabelPrefix)
+		default:
+			validateLabel(t.Key, t.Value, tp, "taint", errs)
 		}
 		if !slices.Contains(effects, string(t.Effect)) {
 			errs.NotSupported(tp.Child("effect"), t.Effect, effects)
 		}
+	}
+}
+
+// validateLabel checks a node label or taint by the rules the API server
+// applies to the Node: the key a qualified name ([prefix/]name), the value
+// a label value. EKS passes both to the kubelet, which would fail to
+// register a node with an invalid one.
+func validateLabel(key, value string, p *Path, what string, errs *ErrorList) {
+	kp, vp := p, p
+	if what == "taint" {
+		kp, vp = p.Child("key"), p.Child("value")
+	}
+	for _, m := range validation.IsQualifiedName(key) {
+		errs.Add(kp, "%q is not a valid Kubernetes %s key: %s", key, what, m)
+	}
+	for _, m := range validation.IsValidLabelValue(value) {
+		errs.Add(vp, "%q is not a valid Kubernetes %s value: %s", value, what, m)
 	}
 }
 

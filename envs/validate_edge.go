@@ -18,7 +18,6 @@ var (
 	zoneIDPattern  = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 	dnsNamePattern = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	labelPattern   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
 func validateEdge(c *Config, errs *ErrorList) {
@@ -150,10 +149,16 @@ func validateWaf(w Waf, p *Path, errs *ErrorList) {
 			}
 		}
 	}
+	seenCountry := map[string]int{}
 	for i, cc := range w.BlockCountries {
-		if !countryPattern.MatchString(cc) {
-			errs.Invalid(p.Child("blockCountries").Index(i), fmt.Sprintf("%q", cc), "must be an ISO 3166 alpha-2 code such as KP")
+		cp := p.Child("blockCountries").Index(i)
+		switch j, dup := seenCountry[cc]; {
+		case !slices.Contains(iso3166Alpha2, cc):
+			errs.Invalid(cp, fmt.Sprintf("%q", cc), "must be an assigned ISO 3166-1 alpha-2 country code in capitals, such as KP: WAF's geo match takes no other")
+		case dup:
+			errs.Add(cp, "%s is also blockCountries[%d]: list each country once", cc, j)
 		}
+		seenCountry[cc] = i
 	}
 }
 

@@ -47,6 +47,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 	s.Cluster = cluster.NewCluster(s.Stack, "Cluster", cluster.ClusterProps{
 		Vpc:               net.Network.Vpc,
 		Version:           cl.Version,
+		ServiceCidr:       cl.ServiceCidr,
 		PublicAccessCidrs: cl.Endpoint.PublicAccessCidrs,
 		AdminRoleArns:     cl.Access.AdminRoleArns,
 		ReadOnlyRoleArns:  cl.Access.ReadOnlyRoleArns,

@@ -18,6 +18,8 @@ func NewGitHubStack(stage awscdk.Stage, cfg *envs.Config) awscdk.Stack {
 		Repository:  cfg.Delivery.Repository,
 		Environment: cfg.Delivery.GitHubEnvironment,
 		Qualifier:   cfg.Delivery.CdkQualifier,
+		// IAM holds one provider per issuer and account.
+		ExistingProviderArn: cfg.Delivery.ExistingOidcProviderArn,
 	})
 	awscdk.NewCfnOutput(s, jsii.String("DeployRoleArn"), &awscdk.CfnOutputProps{
 		Value:       access.Role.RoleArn(),

@@ -32,6 +32,12 @@ type ClusterProps struct {
 	Vpc awsec2.IVpc
 	// Version is the Kubernetes minor, a key of the version table. Required.
 	Version string
+	// ServiceCidr is the range Kubernetes Services take their IPs from, a
+	// private /12 to /24. kube-proxy captures it on every node, so it must
+	// overlap nothing the pods need to reach. EKS fixes it at creation.
+	// @default - EKS picks 10.100.0.0/16 or 172.20.0.0/16, whichever does
+	// not overlap the VPC; it does not know the networks routed beyond it
+	ServiceCidr string
 	// PublicAccessCidrs opens the public API endpoint to these ranges only.
 	// @default - the endpoint is private (VPC and, through it, on-prem)
 	PublicAccessCidrs []string
@@ -67,6 +73,11 @@ func (p ClusterProps) Validate() error {
 	}
 	if _, ok := LookupVersion(p.Version); !ok {
 		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", SupportedVersions(), p.Version))
+	}
+	if p.ServiceCidr != "" {
+		if pr, err := netip.ParsePrefix(p.ServiceCidr); err != nil || pr.Masked() != pr || pr.Bits() < 12 || pr.Bits() > 24 || !pr.Addr().Is4() || !pr.Addr().IsPrivate() {
+			errs = append(errs, fmt.Errorf("serviceCidr: must be a private IPv4 /12 to /24 network, got %q", p.ServiceCidr))
+		}
 	}
 	for i, c := range p.PublicAccessCidrs {
 		if pr, err := netip.ParsePrefix(c); err != nil || pr.Bits() == 0 {
@@ -166,13 +177,17 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		endpoint = awseksv2.EndpointAccess_PUBLIC_AND_PRIVATE().OnlyFrom(*jsii.Strings(props.PublicAccessCidrs...)...)
 	}
 	private := &[]*awsec2.SubnetSelection{{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}}
-	var name *string
+	var name, serviceCidr *string
 	if props.Name != "" {
 		name = jsii.String(props.Name)
+	}
+	if props.ServiceCidr != "" {
+		serviceCidr = jsii.String(props.ServiceCidr)
 	}
 	c.Cluster = awseksv2.NewCluster(self, jsii.String("Resource"), &awseksv2.ClusterProps{
 		Version:              c.Version.Kubernetes,
 		ClusterName:          name,
+		ServiceIpv4Cidr:      serviceCidr,
 		Vpc:                  props.Vpc,
 		VpcSubnets:           private,
 		EndpointAccess:       endpoint,

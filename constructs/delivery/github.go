@@ -20,6 +20,7 @@ var (
 	repoPattern        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
 	environmentPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
 	qualifierPattern   = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
+	providerArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/` + regexp.QuoteMeta(GitHubIssuer) + `$`)
 )
 
 // GitHubDeployAccessProps configures a GitHubDeployAccess.
@@ -51,6 +52,9 @@ func (p GitHubDeployAccessProps) Validate() error {
 	}
 	if !qualifierPattern.MatchString(p.Qualifier) {
 		errs = append(errs, fmt.Errorf("qualifier: must be the CDK bootstrap qualifier (1-10 lowercase letters or digits), got %q", p.Qualifier))
+	}
+	if p.ExistingProviderArn != "" && !providerArnPattern.MatchString(p.ExistingProviderArn) {
+		errs = append(errs, fmt.Errorf("existingProviderArn: must be the ARN of a GitHub Actions OIDC provider (arn:aws:iam::<account>:oidc-provider/%s), got %q", GitHubIssuer, p.ExistingProviderArn))
 	}
 	return errors.Join(errs...)
 }

@@ -21,6 +21,7 @@ func TestGitHubDeployAccessPropsValidate(t *testing.T) {
 		{"whole org", GitHubDeployAccessProps{Repository: "ecplatform", Environment: "prd", Qualifier: "hnb659fds"}, "repository: must be owner/name"},
 		{"wildcard env", GitHubDeployAccessProps{Repository: "ecplatform/eks-platform", Environment: "*", Qualifier: "hnb659fds"}, `environment: must be a GitHub environment name with no wildcard, got "*"`},
 		{"bad qualifier", GitHubDeployAccessProps{Repository: "ecplatform/eks-platform", Environment: "prd", Qualifier: "Q!"}, "qualifier:"},
+		{"provider of another issuer", GitHubDeployAccessProps{Repository: "ecplatform/eks-platform", Environment: "prd", Qualifier: "hnb659fds", ExistingProviderArn: "arn:aws:iam::111111111111:oidc-provider/gitlab.com"}, "existingProviderArn: must be the ARN of a GitHub Actions OIDC provider"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -74,5 +75,21 @@ func TestGitHubDeployAccess(t *testing.T) {
 		})
 		tmpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(0))
 		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Role"), map[string]any{"ManagedPolicyArns": assertions.Match_AnyValue()}, jsii.Number(0))
+	})
+}
+
+// TestGitHubDeployAccessReusesProvider: an account holds one provider per
+// issuer, so a second one would fail the deploy; the role trusts the
+// existing provider instead.
+func TestGitHubDeployAccessReusesProvider(t *testing.T) {
+	stack := constructtest.NewStack(t)
+	arn := "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+	NewGitHubDeployAccess(stack, "GitHub", GitHubDeployAccessProps{Repository: "ecplatform/eks-platform", Environment: "prd", ExistingProviderArn: arn})
+	tmpl := constructtest.Template(t, stack)
+	tmpl.ResourceCountIs(jsii.String("AWS::IAM::OIDCProvider"), jsii.Number(0))
+	tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+		"AssumeRolePolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": []any{assertions.Match_ObjectLike(&map[string]any{
+			"Principal": map[string]any{"Federated": arn},
+		})}}),
 	})
 }

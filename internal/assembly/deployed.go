@@ -41,9 +41,12 @@ func Deployed(dir, env string) (envs.Deployed, error) {
 		for _, r := range tmpl.Resources {
 			switch r.Type {
 			case "AWS::EKS::Cluster":
-				var p struct{ Version string }
+				var p struct {
+					Version                 string
+					KubernetesNetworkConfig struct{ ServiceIpv4Cidr string }
+				}
 				json.Unmarshal(r.Properties, &p)
-				dc.Version = p.Version
+				dc.Version, dc.ServiceCidr = p.Version, p.KubernetesNetworkConfig.ServiceIpv4Cidr
 			case "AWS::EKS::Nodegroup":
 				var p struct {
 					AmiType       string

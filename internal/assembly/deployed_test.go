@@ -12,8 +12,8 @@ func TestDeployedFromGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	blue, ok := d.Clusters["blue"]
-	if !ok || blue.Version != "1.34" {
-		t.Fatalf("prd blue = %+v, want a 1.34 cluster", blue)
+	if !ok || blue.Version != "1.34" || blue.ServiceCidr != "10.100.0.0/16" {
+		t.Fatalf("prd blue = %+v, want a 1.34 cluster with services in 10.100.0.0/16", blue)
 	}
 	g, ok := blue.NodeGroups["general-1-33"]
 	if !ok || g.AmiType != "AL2023_x86_64_STANDARD" || g.CapacityType != "ON_DEMAND" || len(g.InstanceTypes) != 1 || g.InstanceTypes[0] != "m7i.2xlarge" {
