@@ -115,13 +115,13 @@ func (p AlertingLogGroupProps) Validate() error {
 	if len(p.Services) == 0 {
 		errs = append(errs, errors.New("services: at least one"))
 	}
-	for _, level := range p.Levels {
-		if !slices.Contains(Levels, level) || len(p.Services) == 0 {
-			continue
+	for _, s := range p.Services {
+		if !serviceValue.MatchString(s) {
+			errs = append(errs, fmt.Errorf("services: %q cannot be matched in a filter pattern (letters, digits, . _ - only)", s))
 		}
-		if n := len(*p.filterPattern(level).LogPatternString()); n > maxFilterPatternLength {
-			errs = append(errs, fmt.Errorf("services: the %s filter pattern would be %d characters, CloudWatch Logs takes %d: alert on fewer services", level, n, maxFilterPatternLength))
-		}
+	}
+	if n := p.filterCount(); n > MaxMetricFiltersPerLogGroup {
+		errs = append(errs, fmt.Errorf("services: %d services over %d levels need %d metric filters, CloudWatch Logs takes %d per log group: alert on fewer levels or services", len(p.Services), len(p.Levels), n, MaxMetricFiltersPerLogGroup))
 	}
 	if p.RetentionDays < 1 {
 		errs = append(errs, fmt.Errorf("retentionDays: must be >= 1, got %d", p.RetentionDays))
@@ -132,19 +132,59 @@ func (p AlertingLogGroupProps) Validate() error {
 	return errors.Join(errs...)
 }
 
-// maxFilterPatternLength is CloudWatch Logs' limit on a filter pattern.
-const maxFilterPatternLength = 1024
+// CloudWatch Logs' limits on metric filters.
+const (
+	// MaxFilterPatternLength is the longest filter pattern it takes.
+	MaxFilterPatternLength = 1024
+	// MaxMetricFiltersPerLogGroup is how many filters one log group takes.
+	MaxMetricFiltersPerLogGroup = 100
+)
 
-// filterPattern matches the lines of level from one of the services.
-func (p AlertingLogGroupProps) filterPattern(level string) awslogs.IFilterPattern {
-	var levels, services []awslogs.JsonPattern
+// serviceValue is what a service name may hold to sit unescaped in a
+// filter pattern's quoted string.
+var serviceValue = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+
+// term is one comparison of a JSON filter pattern.
+func term(field, value string) string { return fmt.Sprintf("($.%s = %q)", field, value) }
+
+// filterPatterns match the lines of level from one of the services. One
+// pattern holds at most MaxFilterPatternLength characters, so the services
+// are split, in their order, over as many patterns as needed: each line
+// matches exactly one of them (a service is in one part only), so the
+// parts together count each line once.
+func (p AlertingLogGroupProps) filterPatterns(level string) []string {
+	var levels []string
 	for _, s := range LevelSpellings(level) {
-		levels = append(levels, awslogs.FilterPattern_StringValue(jsii.String("$."+FieldLevel), jsii.String("="), jsii.String(s)))
+		levels = append(levels, term(FieldLevel, s))
 	}
+	render := func(services []string) string {
+		return fmt.Sprintf("{ (%s) && (%s) }", strings.Join(levels, " || "), strings.Join(services, " || "))
+	}
+	var out []string
+	var part []string
 	for _, s := range p.Services {
-		services = append(services, awslogs.FilterPattern_StringValue(jsii.String("$."+FieldService), jsii.String("="), jsii.String(s)))
+		t := term(FieldService, s)
+		if len(part) > 0 && len(render(append(part, t))) > MaxFilterPatternLength {
+			out = append(out, render(part))
+			part = nil
+		}
+		part = append(part, t)
 	}
-	return awslogs.FilterPattern_All(awslogs.FilterPattern_Any(levels...), awslogs.FilterPattern_Any(services...))
+	if len(part) > 0 {
+		out = append(out, render(part))
+	}
+	return out
+}
+
+// filterCount is how many metric filters the levels and services need.
+func (p AlertingLogGroupProps) filterCount() int {
+	n := 0
+	for _, level := range p.Levels {
+		if slices.Contains(Levels, level) {
+			n += len(p.filterPatterns(level))
+		}
+	}
+	return n
 }
 
 // AlertingLogGroup is the CloudWatch Logs group that log shippers copy the
@@ -159,8 +199,9 @@ type AlertingLogGroup struct {
 	// Name is the log group's name, as text (for shippers' configuration
 	// and alarm descriptions, which must not import a token).
 	Name string
-	// Filters are the metric filters by level.
-	Filters   map[string]awslogs.MetricFilter
+	// Filters are the metric filters by level: one per part of the
+	// services, each part's pattern within CloudWatch Logs' length limit.
+	Filters   map[string][]awslogs.MetricFilter
 	namespace string
 }
 
@@ -180,7 +221,7 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	g := &AlertingLogGroup{Construct: self, Name: props.Name, Filters: map[string]awslogs.MetricFilter{}, namespace: props.Namespace}
+	g := &AlertingLogGroup{Construct: self, Name: props.Name, Filters: map[string][]awslogs.MetricFilter{}, namespace: props.Namespace}
 	g.LogGroup = awslogs.NewLogGroup(self, jsii.String("Resource"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(props.Name),
 		Retention:     Retention(props.RetentionDays),
@@ -188,19 +229,27 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		RemovalPolicy: props.RemovalPolicy,
 	})
 	for _, level := range props.Levels {
-		g.Filters[level] = awslogs.NewMetricFilter(self, jsii.String("Count"+level), &awslogs.MetricFilterProps{
-			LogGroup:        g.LogGroup,
-			FilterName:      jsii.String(level + " lines per cluster and service"),
-			FilterPattern:   props.filterPattern(level),
-			MetricNamespace: jsii.String(props.Namespace),
-			MetricName:      jsii.String(level),
-			MetricValue:     jsii.String("1"),
-			Unit:            awscloudwatch.Unit_COUNT,
-			Dimensions: &map[string]*string{
-				"Cluster": jsii.String("$." + FieldCluster),
-				"Service": jsii.String("$." + FieldService),
-			},
-		})
+		for i, pattern := range props.filterPatterns(level) {
+			// The first part keeps the id and name a single filter had, so
+			// growing past one part adds filters and replaces none.
+			id, name := "Count"+level, level+" lines per cluster and service"
+			if i > 0 {
+				id, name = fmt.Sprintf("%s%d", id, i+1), fmt.Sprintf("%s (part %d)", name, i+1)
+			}
+			g.Filters[level] = append(g.Filters[level], awslogs.NewMetricFilter(self, jsii.String(id), &awslogs.MetricFilterProps{
+				LogGroup:        g.LogGroup,
+				FilterName:      jsii.String(name),
+				FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(pattern)),
+				MetricNamespace: jsii.String(props.Namespace),
+				MetricName:      jsii.String(level),
+				MetricValue:     jsii.String("1"),
+				Unit:            awscloudwatch.Unit_COUNT,
+				Dimensions: &map[string]*string{
+					"Cluster": jsii.String("$." + FieldCluster),
+					"Service": jsii.String("$." + FieldService),
+				},
+			}))
+		}
 	}
 	return g
 }

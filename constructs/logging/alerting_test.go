@@ -51,6 +51,55 @@ func manyServices(n int) []string {
 	return out
 }
 
+// longServices are n services with names of the longest kind config takes.
+func longServices(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("%s-%04d", strings.Repeat("s", 58), i))
+	}
+	return out
+}
+
+// TestAlertingFiltersScale: a strangler migration reaches hundreds of
+// services, and CloudWatch Logs takes a filter pattern of 1,024
+// characters at most. The services are split over as many filters as
+// needed, each within the limit, each service counted by exactly one.
+func TestAlertingFiltersScale(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		services []string
+	}{{"200 short names", manyServices(200)}, {"200 longest names", longServices(200)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := AlertingLogGroupProps{Levels: Levels, Services: tc.services}
+			for _, level := range Levels {
+				patterns := p.filterPatterns(level)
+				if len(patterns) < 2 {
+					t.Fatalf("%s: %d pattern(s) for %d services: not split", level, len(patterns), len(tc.services))
+				}
+				seen := map[string]int{}
+				for i, pat := range patterns {
+					if len(pat) > MaxFilterPatternLength {
+						t.Errorf("%s part %d: %d characters, CloudWatch Logs takes %d", level, i+1, len(pat), MaxFilterPatternLength)
+					}
+					for _, s := range tc.services {
+						if strings.Contains(pat, `($.service = "`+s+`")`) {
+							seen[s]++
+						}
+					}
+				}
+				for _, s := range tc.services {
+					if seen[s] != 1 {
+						t.Errorf("%s: service %s is in %d parts, want exactly 1", level, s, seen[s])
+					}
+				}
+			}
+			if n := p.filterCount(); n > MaxMetricFiltersPerLogGroup {
+				t.Errorf("%d filters, a log group takes %d", n, MaxMetricFiltersPerLogGroup)
+			}
+		})
+	}
+}
+
 func TestAlertingLogGroupPropsValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -61,7 +110,8 @@ func TestAlertingLogGroupPropsValidate(t *testing.T) {
 		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
 		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
 		{"no services", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "services: at least one"},
-		{"pattern too long", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"WARN"}, Services: manyServices(40), RetentionDays: 90, Namespace: "Platform/Logs"}, "services: the WARN filter pattern would be"},
+		{"more filters than a log group takes", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"WARN", "ERROR", "FATAL"}, Services: longServices(400), RetentionDays: 90, Namespace: "Platform/Logs"}, "services: 400 services over 3 levels need"},
+		{"service a pattern cannot quote", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, Services: []string{`a"b`}, RetentionDays: 90, Namespace: "Platform/Logs"}, `services: "a\"b" cannot be matched in a filter pattern`},
 		{"AWS namespace", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "AWS/Logs"}, "namespace: must be a custom CloudWatch namespace"},
 		{"bad name", AlertingLogGroupProps{Name: "platform alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "name: must be a log group name"},
 		{"no key", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "key: required"},
