@@ -63,6 +63,9 @@ func Validate(c *Config) ErrorList {
 		s.validate(c, &errs)
 	}
 	validateTags(c.Tags, NewPath("tags"), &errs)
+	if len(errs) == 0 {
+		validateShards(c, &errs)
+	}
 	return errs
 }
 

@@ -14,11 +14,18 @@ import (
 // runbook is where every alarm of the platform sends the on-call.
 const runbook = "follow docs/runbook.md in the platform repository"
 
+// MonitoringStack is <env>-monitoring.
+type MonitoringStack struct {
+	awscdk.Stack
+	// Channel is where every alarm of the env goes: Slack.
+	Channel *monitoring.AlarmChannel
+}
+
 // NewMonitoringStack is <env>-monitoring: the alarm channel to Slack, the
 // canaries against the external name (from the internet) and the internal
-// name (from inside the VPC), and the alarms on the edge, the clusters,
-// the services' alerting log lines and the log pipeline.
-func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack, logs *LoggingStack, clusters []*ClusterStack, edges []*EdgeStack) awscdk.Stack {
+// name (from inside the VPC), and the alarms on the edge, the clusters and
+// the log pipeline. The services' own alarms are in their services stacks.
+func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack, logs *LoggingStack, clusters []*ClusterStack, edges []*EdgeStack) *MonitoringStack {
 	s := newStack(stage, cfg, "monitoring", "canaries and alarms to Slack")
 	m, e := cfg.Monitoring, cfg.Edge
 	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
@@ -50,13 +57,6 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		monitoring.NewClusterAlarms(s, "Cluster-"+cs.ShortName, monitoring.ClusterAlarmsProps{
 			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
 		})
-		for _, a := range m.EffectiveLogAlarms(cfg.Logging.Services) {
-			monitoring.NewLogLineAlarm(s, fmt.Sprintf("Log-%s-%s-%s", cs.ShortName, a.Service, a.Level), monitoring.LogLineAlarmProps{
-				Cluster: name, Service: a.Service, Level: string(a.Level),
-				Metric:       logs.Alerting.Metric(name, a.Service, string(a.Level)),
-				LogGroupName: logs.Alerting.Name, MaxPerFiveMinutes: a.MaxPerFiveMinutes, Action: channel.Action,
-			})
-		}
 	}
 	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Name: cfg.Name})
 	for _, stream := range []struct {
@@ -66,5 +66,5 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		name := *stream.Stream.DeliveryStreamName()
 		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, monitoring.FirehoseAlarmsProps{StreamName: name, Action: channel.Action, Continuous: stream.continuous})
 	}
-	return s
+	return &MonitoringStack{Stack: s, Channel: channel}
 }

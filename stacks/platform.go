@@ -27,7 +27,8 @@ type Environment struct {
 	Clusters   []*ClusterStack
 	Edges      []*EdgeStack
 	DNS        awscdk.Stack
-	Monitoring awscdk.Stack
+	Monitoring *MonitoringStack
+	Services   []*ServicesStack
 }
 
 // NewEnvironment builds cfg's Stage (its account and region, its stacks
@@ -56,6 +57,7 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	}
 	e.DNS = NewDNSStack(stage, cfg, e.Edges)
 	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Clusters, e.Edges)
+	e.Services = NewServicesStacks(stage, cfg, e.Logging, e.Clusters, e.Monitoring)
 	return e
 }
 

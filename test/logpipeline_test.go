@@ -217,7 +217,15 @@ func TestLogPipelineContracts(t *testing.T) {
 
 			t.Run("log alarms watch published metrics", func(t *testing.T) {
 				alarms := 0
-				for id, p := range resourcesOf(tmpls[cfg.Name+"-monitoring"], "AWS::CloudWatch::Alarm") {
+				all := map[string]map[string]any{}
+				for name, tmpl := range tmpls {
+					if name == cfg.Name+"-monitoring" || strings.HasPrefix(name, cfg.Name+"-services-") {
+						for id, p := range resourcesOf(tmpl, "AWS::CloudWatch::Alarm") {
+							all[name+" "+id] = p
+						}
+					}
+				}
+				for id, p := range all {
 					ns, _ := p["Namespace"].(string)
 					dims := map[string]string{}
 					ds, _ := p["Dimensions"].([]any)

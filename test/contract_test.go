@@ -1,0 +1,140 @@
+package test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/assembly"
+	"github.com/ecplatform/eks-platform/stacks"
+)
+
+// CloudFormation's limits on one stack's template.
+const (
+	maxStackResources  = 500
+	maxStackOutputs    = 200
+	maxTemplateBytes   = 1_000_000 // from S3, as the CDK CLI uploads it
+	maxStackParameters = 200
+	maxResourcesLeeway = 0
+)
+
+// growthCases are generated envs at the scale a strangler migration
+// reaches: 1 to 200 services, 1 to 4 clusters, 1 to 6 node groups per
+// cluster, with short and with the longest names config takes.
+var growthCases = []growth{
+	{base: "../envs/dev.yaml", services: 1, clusters: 1, groups: 1},
+	{base: "../envs/stg.yaml", services: 34, clusters: 2, groups: 3},
+	{base: "../envs/prd.yaml", services: 200, clusters: 4, groups: 6, long: true},
+	{base: "../envs/prd.yaml", services: 200, clusters: 1, groups: 1},
+	{base: "../envs/dev.yaml", services: 50, clusters: 3, groups: 2, long: true},
+}
+
+// TestEveryAcceptedConfigBuilds is the contract between envs/ and the
+// constructs: a config that envs accepts builds, as CloudFormation takes it
+// (within a stack's limits), and never ends in an internal error. It runs
+// over the valid corpus and generated growth cases; the shipped envs are
+// built by TestMain.
+func TestEveryAcceptedConfigBuilds(t *testing.T) {
+	type input struct {
+		name, file string
+		data       []byte
+	}
+	var inputs []input
+	valid, _ := filepath.Glob("../envs/testdata/valid/*.yaml")
+	for _, f := range valid {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, input{"valid/" + filepath.Base(f), baseName(data), data})
+	}
+	for _, g := range growthCases {
+		data, err := g.yaml()
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, input{"growth/" + g.String(), filepath.Base(g.base), data})
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			cfg, err := envs.Parse(in.file, in.data)
+			if err != nil {
+				t.Fatalf("envs rejects it:\n%v", err)
+			}
+			out := t.TempDir()
+			if err := build(cfg, out); err != nil {
+				t.Fatalf("accepted by envs but does not build: %v", err)
+			}
+			checkStackLimits(t, out, cfg.Name)
+		})
+	}
+}
+
+// baseName is the file name a corpus config must be loaded as: its name
+// field must match it.
+func baseName(data []byte) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		if n, ok := strings.CutPrefix(line, "name: "); ok {
+			return strings.TrimSpace(n) + ".yaml"
+		}
+	}
+	return "dev.yaml"
+}
+
+// build synthesizes cfg's Stage into outdir and turns a panic (a jsii
+// error or a construct's Validate) into an error, as bin/platform reports
+// it: "internal error".
+func build(cfg *envs.Config, outdir string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _, _ := strings.Cut(fmt.Sprint(r), "\n    at ")
+			err = fmt.Errorf("internal error: %s", msg)
+		}
+	}()
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags, Outdir: jsii.String(outdir)})
+	stacks.NewEnvironment(app, cfg)
+	app.Synth(nil)
+	return nil
+}
+
+// checkStackLimits fails on a template CloudFormation would refuse for its
+// size: resources, outputs, parameters and bytes.
+func checkStackLimits(t *testing.T, outdir, env string) {
+	t.Helper()
+	list, err := assembly.Stacks(outdir, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		data, err := os.ReadFile(s.TemplateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tmpl struct {
+			Resources, Outputs, Parameters map[string]any
+		}
+		if err := json.Unmarshal(data, &tmpl); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []struct {
+			what     string
+			got, max int
+		}{
+			{"resources", len(tmpl.Resources), maxStackResources},
+			{"outputs", len(tmpl.Outputs), maxStackOutputs},
+			{"parameters", len(tmpl.Parameters), maxStackParameters},
+			{"template bytes", len(data), maxTemplateBytes},
+		} {
+			if l.got > l.max {
+				t.Errorf("%s: %d %s, CloudFormation takes %d", s.Name, l.got, l.what, l.max)
+			}
+		}
+	}
+}
