@@ -31,3 +31,28 @@ func TestAllowListEntriesAreComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowListSetsFindingsApart: a finding an entry accepts is reported in
+// Allowed with its entry, not in Findings.
+func TestAllowListSetsFindingsApart(t *testing.T) {
+	spec, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := Allowance{ResourceType: "AWS::EC2::FlowLog", Path: "Properties.DestinationOptions.fileFormat", Reason: "test"}
+	saved := AllowList
+	AllowList = []Allowance{entry}
+	t.Cleanup(func() { AllowList = saved })
+
+	camel := withFlowLog(`"PerHourPartition": "true"`, `"PerHourPartition": true, "fileFormat": "parquet", "perHourPartition": true`)
+	report, err := spec.Validate(Template{File: "t.json", Body: []byte(flowLogTemplate(camel))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Allowed) != 1 || report.Allowed[0].Entry != entry || report.Allowed[0].Path != entry.Path {
+		t.Errorf("Allowed = %v, want the fileFormat finding with its entry", report.Allowed)
+	}
+	if len(report.Findings) != 1 || report.Findings[0].Path != "Properties.DestinationOptions.perHourPartition" {
+		t.Errorf("Findings = %v, want only perHourPartition", report.Findings)
+	}
+}
