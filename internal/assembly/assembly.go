@@ -19,6 +19,11 @@ type Stack struct {
 	Name         string // the CloudFormation stack name, e.g. prd-network
 	ArtifactID   string
 	TemplateFile string // absolute path of the template in the assembly
+
+	// metadata is the artifact's construct metadata: inline, or in
+	// metadataFile (absolute) when the assembly keeps it apart.
+	metadata     map[string][]metadataEntry
+	metadataFile string
 }
 
 type manifest struct {
@@ -29,6 +34,8 @@ type manifest struct {
 			StackName     string `json:"stackName"`
 			DirectoryName string `json:"directoryName"`
 		} `json:"properties"`
+		Metadata               map[string][]metadataEntry `json:"metadata"`
+		AdditionalMetadataFile string                     `json:"additionalMetadataFile"`
 	} `json:"artifacts"`
 }
 
@@ -48,7 +55,11 @@ func Stacks(outdir, env string) ([]Stack, error) {
 		if a.Type != "aws:cloudformation:stack" {
 			continue
 		}
-		out = append(out, Stack{Env: env, Name: a.Properties.StackName, ArtifactID: id, TemplateFile: filepath.Join(dir, a.Properties.TemplateFile)})
+		s := Stack{Env: env, Name: a.Properties.StackName, ArtifactID: id, TemplateFile: filepath.Join(dir, a.Properties.TemplateFile), metadata: a.Metadata}
+		if a.AdditionalMetadataFile != "" {
+			s.metadataFile = filepath.Join(dir, a.AdditionalMetadataFile)
+		}
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
