@@ -36,10 +36,13 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 	go mod download
 
-# cdk.out is deleted first: the CLI re-reads a stale validation report.
+# cdk.out is deleted first: the CLI re-reads a stale validation report. The
+# report is audited as in cli-synth: the assembly the deploy workflow ships
+# is this one.
 synth: deps
 	rm -rf cdk.out
 	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+	go run ./bin/validationreport cdk.out/validation-report.json
 	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
 
 ls: deps

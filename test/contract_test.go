@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
+	"github.com/ecplatform/eks-platform/internal/cfnschema"
 	"github.com/ecplatform/eks-platform/stacks"
 )
 
@@ -73,6 +74,7 @@ func TestEveryAcceptedConfigBuilds(t *testing.T) {
 				t.Fatalf("accepted by envs but does not build: %v", err)
 			}
 			checkStackLimits(t, out, cfg.Name)
+			checkSchemas(t, out, cfg.Name)
 		})
 	}
 }
@@ -135,6 +137,33 @@ func checkStackLimits(t *testing.T, outdir, env string) {
 			if l.got > l.max {
 				t.Errorf("%s: %d %s, CloudFormation takes %d", s.Name, l.got, l.what, l.max)
 			}
+		}
+	}
+}
+
+// checkSchemas runs the CloudFormation resource schema check over every
+// template of env in outdir.
+func checkSchemas(t *testing.T, outdir, env string) {
+	t.Helper()
+	spec, err := cfnschema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := assembly.Stacks(outdir, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		body, err := os.ReadFile(s.TemplateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		report, err := spec.Validate(cfnschema.Template{File: s.Name, Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range report.Findings {
+			t.Errorf("%s", f)
 		}
 	}
 }
