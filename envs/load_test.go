@@ -120,7 +120,7 @@ func TestValidateSet(t *testing.T) {
 
 // FuzzParse: no input may panic the loader; an accepted config is valid.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/invalid/*.yaml")
+	seeds, _ := filepath.Glob("testdata/*/*.yaml")
 	seeds = append(seeds, "dev.yaml", "stg.yaml", "prd.yaml")
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {

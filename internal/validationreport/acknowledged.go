@@ -15,8 +15,9 @@ type Acknowledgement struct {
 }
 
 // Acknowledged is every suppressed finding the project accepts. aws-cdk-lib
-// suppresses more (F3002 on the flow log's DestinationOptions): those fail
-// until the template is fixed.
+// suppresses others itself (F3002 on the flow log's camelCase
+// DestinationOptions, which constructs/network now renames): any such
+// finding that comes back fails.
 var Acknowledged = []Acknowledgement{
 	{
 		Rule:      "W3010",
