@@ -24,7 +24,7 @@ ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deploy review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: deploy deploy-guardrails review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -95,11 +95,21 @@ review: deps
 	go run ./bin/review -env $(ENV) $(if $(BASE),-base $(BASE)) $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT))
 
 # Deploys one env from an already synthesized assembly (the deploy workflow's
-# artifact): what was reviewed is what ships.
+# artifact): what was reviewed is what ships. Every stack but <env>-github:
+# that one holds the deploy path's own guardrails and only an administrator
+# deploys it (deploy-guardrails).
 ASSEMBLY ?= cdk.out
 deploy: node_modules/.installed
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<dev|stg|prd> [ASSEMBLY=cdk.out]"; exit 1; }
-	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/*' --require-approval never --concurrency 3
+	stacks=$$($(CDK) ls --app $(ASSEMBLY) '$(ENV)/*' | awk '{print $$1}' | grep -vx '$(ENV)/github'); \
+	  test -n "$$stacks" && $(CDK) deploy --app $(ASSEMBLY) $$stacks --require-approval never --concurrency 3
+
+# The deploy path's trust anchor (OIDC provider, deploy role, execution
+# policy, permissions boundary), with an administrator's own credentials:
+# before `cdk bootstrap`, and after a reviewed change to it (docs/delivery.md).
+deploy-guardrails: node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make deploy-guardrails ENV=<dev|stg|prd> [ASSEMBLY=cdk.out]"; exit 1; }
+	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/github' --require-approval broadening
 
 clean:
 	rm -rf cdk.out .build

@@ -292,8 +292,13 @@ func validateDelivery(c *Config, p *Path, errs *ErrorList) {
 	case !repoPattern.MatchString(d.Repository):
 		errs.Invalid(p.Child("repository"), fmt.Sprintf("%q", d.Repository), "must be owner/name with no wildcard: the deploy role trusts exactly this repository")
 	}
-	if !ghEnvPattern.MatchString(d.GitHubEnvironment) {
+	switch {
+	case !ghEnvPattern.MatchString(d.GitHubEnvironment):
 		errs.Invalid(p.Child("githubEnvironment"), fmt.Sprintf("%q", d.GitHubEnvironment), "must be a GitHub environment name with no wildcard")
+	case c.Protection.RetainStatefulResources && d.GitHubEnvironment != c.Name:
+		// Another environment's rules (or none, as dev's) would gate this
+		// env's deploy role.
+		errs.Add(p.Child("githubEnvironment"), "must be %q, the env's own name, in an env that keeps its data (protection.retainStatefulResources): its deploy role then trusts only the GitHub environment whose reviewers and branch rules guard it, got %q", c.Name, d.GitHubEnvironment)
 	}
 	if !qualifierPattern.MatchString(d.CdkQualifier) {
 		errs.Invalid(p.Child("cdkQualifier"), fmt.Sprintf("%q", d.CdkQualifier), "must be the CDK bootstrap qualifier (1-10 lowercase letters or digits)")

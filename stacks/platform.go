@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/constructs/delivery"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/cdkflags"
 )
@@ -36,6 +37,10 @@ type Environment struct {
 func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	stage := awscdk.NewStage(app, jsii.String(cfg.Name), &awscdk.StageProps{
 		Env: &awscdk.Environment{Account: jsii.String(cfg.Account), Region: jsii.String(cfg.Region)},
+		// Every IAM role of the env, CDK's own included, carries the
+		// boundary <env>-github defines: no role the platform creates can
+		// reach beyond it (docs/delivery.md).
+		PermissionsBoundary: awscdk.PermissionsBoundary_FromName(jsii.String(delivery.BoundaryName(cfg.Name))),
 	})
 	// The AZ list a lookup would return comes from config, so that synth
 	// never needs credentials and the manifest has no missing context.

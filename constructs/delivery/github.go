@@ -23,6 +23,10 @@ var (
 	providerArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/` + regexp.QuoteMeta(GitHubIssuer) + `$`)
 )
 
+// DeployBootstrapRoles are the kinds of CDK bootstrap role
+// (cdk-<qualifier>-<kind>-role-<account>-<region>) a deploy assumes.
+var DeployBootstrapRoles = []string{"deploy", "file-publishing"}
+
 // GitHubDeployAccessProps configures a GitHubDeployAccess.
 type GitHubDeployAccessProps struct {
 	// Repository is "owner/name", exactly: no wildcard. Required.
@@ -62,8 +66,10 @@ func (p GitHubDeployAccessProps) Validate() error {
 // GitHubDeployAccess is the GitHub OIDC identity provider of an account and
 // the role that GitHub Actions jobs of one repository, running in one
 // GitHub environment, assume to deploy. The role can do one thing: assume
-// the CDK bootstrap roles of this account and region, which CloudFormation
-// then uses. No static AWS keys exist anywhere.
+// the two CDK bootstrap roles a deploy uses in this account and region (the
+// deploy role, which hands CloudFormation its execution role, and the
+// file-publishing role for assets; the platform publishes no images and
+// looks nothing up). No static AWS keys exist anywhere.
 type GitHubDeployAccess struct {
 	constructs.Construct
 	Provider awsiam.IOpenIdConnectProvider
@@ -106,12 +112,12 @@ func NewGitHubDeployAccess(scope constructs.Construct, id string, props GitHubDe
 	})
 	stack := awscdk.Stack_Of(self)
 	var bootstrapRoles []*string
-	for _, kind := range []string{"deploy", "file-publishing", "image-publishing", "lookup"} {
+	for _, kind := range DeployBootstrapRoles {
 		bootstrapRoles = append(bootstrapRoles, jsii.String(fmt.Sprintf("arn:%s:iam::%s:role/cdk-%s-%s-role-%s-%s",
 			*stack.Partition(), *stack.Account(), props.Qualifier, kind, *stack.Account(), *stack.Region())))
 	}
 	awsiam.NewManagedPolicy(self, jsii.String("AssumeBootstrapRoles"), &awsiam.ManagedPolicyProps{
-		Description: jsii.String("Only the CDK bootstrap roles of this account and region"),
+		Description: jsii.String("Only the CDK bootstrap roles a deploy uses, in this account and region"),
 		Roles:       &[]awsiam.IRole{g.Role},
 		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("sts:AssumeRole", "sts:TagSession"),

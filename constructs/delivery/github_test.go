@@ -60,7 +60,7 @@ func TestGitHubDeployAccess(t *testing.T) {
 			t.Error("trust policy uses a wildcard match")
 		}
 	})
-	t.Run("may only assume the CDK bootstrap roles", func(t *testing.T) {
+	t.Run("may only assume the bootstrap roles a deploy uses", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::IAM::ManagedPolicy"), map[string]any{
 			"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
 				"Action": []any{"sts:AssumeRole", "sts:TagSession"},
@@ -68,8 +68,6 @@ func TestGitHubDeployAccess(t *testing.T) {
 				"Resource": []any{
 					"arn:aws:iam::111111111111:role/cdk-hnb659fds-deploy-role-111111111111-ap-northeast-1",
 					"arn:aws:iam::111111111111:role/cdk-hnb659fds-file-publishing-role-111111111111-ap-northeast-1",
-					"arn:aws:iam::111111111111:role/cdk-hnb659fds-image-publishing-role-111111111111-ap-northeast-1",
-					"arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-ap-northeast-1",
 				},
 			}}, "Version": "2012-10-17"},
 		})
