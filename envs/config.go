@@ -19,6 +19,10 @@ type Config struct {
 	AvailabilityZones []string `json:"availabilityZones" jsonschema:"minItems=3,maxItems=3"`
 	// Protection says what survives a stack deletion.
 	Protection Protection `json:"protection"`
+	// TrustedAccounts are the other AWS accounts whose IAM roles config may
+	// give cluster access (clusters[].access), e.g. a central SRE account.
+	// A role of any other account is refused.
+	TrustedAccounts []string `json:"trustedAccounts,omitempty"`
 	// Tags are added to every resource of the environment.
 	Tags map[string]string `json:"tags,omitempty"`
 	// Network is the VPC and its private link to on-premises.

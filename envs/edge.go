@@ -67,11 +67,19 @@ type Waf struct {
 	RateLimit int `json:"rateLimit" jsonschema:"minimum=10"`
 	// RateWindowSeconds is 60, 120, 300 or 600. @default 300
 	RateWindowSeconds int `json:"rateWindowSeconds,omitempty" jsonschema:"enum=60,enum=120,enum=300,enum=600"`
-	// AllowCidrs are always allowed, BlockCidrs always blocked.
+	// AllowCidrs are trusted sources (offices, partners, monitors), /8 or
+	// narrower: they pass the country block, the anonymous-IP list and Bot
+	// Control, never the reputation list, the rate limit or the request
+	// inspections. BlockCidrs are always blocked.
 	AllowCidrs []string `json:"allowCidrs,omitempty"`
 	BlockCidrs []string `json:"blockCidrs,omitempty"`
 	// BlockCountries are ISO 3166 alpha-2 country codes.
 	BlockCountries []string `json:"blockCountries,omitempty"`
 	// BotControl adds AWS WAF Bot Control (billed per request).
 	BotControl bool `json:"botControl,omitempty"`
+	// KeepQueryString logs query strings as sent. Leave it false where a
+	// query string can carry a token or personal data (OAuth redirects,
+	// signed links). Authorization, Cookie and X-Api-Key are always redacted.
+	// @default false: query strings are redacted in the WAF logs
+	KeepQueryString bool `json:"keepQueryString,omitempty"`
 }

@@ -55,6 +55,7 @@ var sections = []section{
 func Validate(c *Config) ErrorList {
 	var errs ErrorList
 	validateIdentity(c, &errs)
+	validateTrustedAccounts(c, &errs)
 	for _, s := range sections {
 		if c.src != nil && !c.src.sets(NewPath(s.name)) {
 			errs.Required(NewPath(s.name), s.hint)
@@ -67,6 +68,22 @@ func Validate(c *Config) ErrorList {
 		validateShards(c, &errs)
 	}
 	return errs
+}
+
+func validateTrustedAccounts(c *Config, errs *ErrorList) {
+	seen := map[string]int{}
+	for i, a := range c.TrustedAccounts {
+		p := NewPath("trustedAccounts").Index(i)
+		switch j, dup := seen[a]; {
+		case !accountPattern.MatchString(a):
+			errs.Invalid(p, fmt.Sprintf("%q", a), "must be a 12-digit AWS account id, quoted")
+		case a == c.Account:
+			errs.Add(p, "%s is this env's own account: list only other accounts", a)
+		case dup:
+			errs.Add(p, "%s is also trustedAccounts[%d]: list each account once", a, j)
+		}
+		seen[a] = i
+	}
 }
 
 func validateIdentity(c *Config, errs *ErrorList) {

@@ -2,6 +2,7 @@ package envs
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
@@ -51,10 +52,13 @@ func validateClusters(c *Config, errs *ErrorList) {
 func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 	cpMinor, cpOK := validateVersion(cl.Version, p.Child("version"), errs)
 	validateServiceCidr(c, cl.ServiceCidr, p.Child("serviceCidr"), errs)
+	if len(cl.Endpoint.PublicAccessCidrs) > 0 && c.Protection.TerminationProtection {
+		errs.Add(p.Child("endpoint").Child("publicAccessCidrs"), "a public Kubernetes API endpoint is refused in an env with termination protection (production): reach the API from the VPC or over Direct Connect, and remove the list")
+	}
 	for i, s := range cl.Endpoint.PublicAccessCidrs {
 		ep := p.Child("endpoint").Child("publicAccessCidrs").Index(i)
-		if r, ok := parseCIDR(s, ep, errs); ok && r.Bits() == 0 {
-			errs.Add(ep, "0.0.0.0/0 opens the Kubernetes API to the internet: list the ranges that need it, or none to keep it private")
+		if r, ok := parseCIDR(s, ep, errs); ok && r.Bits() < MinTrustedPrefixBits {
+			errs.Add(ep, "%s opens the Kubernetes API to %s: list the ranges that need it (/%d or narrower), or none to keep it private", r, addressCount(r), MinTrustedPrefixBits)
 		}
 	}
 	ap := p.Child("access")
@@ -68,6 +72,9 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 			if !roleArnPattern.MatchString(arn) {
 				errs.Invalid(rp, fmt.Sprintf("%q", arn), "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
 				continue
+			}
+			if acct := arnAccount(arn); acct != c.Account && !slices.Contains(c.TrustedAccounts, acct) {
+				errs.Add(rp, "%s is a role of account %s, not this env's %s: list %s in trustedAccounts if that account is meant to reach this cluster", arn, acct, c.Account, acct)
 			}
 			if other, dup := seenRoles[arn]; dup {
 				errs.Add(rp, "%s is also listed in %s: a role gets one access entry", arn, other)
@@ -218,6 +225,27 @@ func validateNodeGroupCapacity(g NodeGroup, p *Path, errs *ErrorList) {
 			errs.NotSupported(tp.Child("effect"), t.Effect, effects)
 		}
 	}
+}
+
+// MinTrustedPrefixBits is the widest range config may trust by address (a
+// public API endpoint, a WAF allow list): a /8 is already 16 million hosts.
+const MinTrustedPrefixBits = 8
+
+// addressCount says how many addresses a prefix holds, for messages.
+func addressCount(p netip.Prefix) string {
+	if p.Bits() == 0 {
+		return "the internet"
+	}
+	return fmt.Sprintf("%d addresses", uint64(1)<<(32-p.Bits()))
+}
+
+// arnAccount is the account of an IAM ARN (arn:aws:iam::<account>:...).
+func arnAccount(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
 }
 
 // validateLabel checks a node label or taint by the rules the API server

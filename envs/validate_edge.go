@@ -130,7 +130,10 @@ func validateWaf(w Waf, p *Path, errs *ErrorList) {
 		s string
 	}
 	for i, s := range w.AllowCidrs {
-		if _, ok := parseCIDR(s, p.Child("allowCidrs").Index(i), errs); ok {
+		ap := p.Child("allowCidrs").Index(i)
+		if r, ok := parseCIDR(s, ap, errs); ok && r.Bits() < MinTrustedPrefixBits {
+			errs.Add(ap, "%s trusts %s: an allow list entry is a source you know, /%d or narrower", r, addressCount(r), MinTrustedPrefixBits)
+		} else if ok {
 			allow = append(allow, struct {
 				i int
 				s string

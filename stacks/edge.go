@@ -81,6 +81,7 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 		BlockCidrs:        e.Waf.BlockCidrs,
 		BlockCountries:    e.Waf.BlockCountries,
 		BotControl:        e.Waf.BotControl,
+		KeepQueryString:   e.Waf.KeepQueryString,
 		LogDestinationArn: logs.WafLogs.Arn,
 	})
 	return s

@@ -69,8 +69,8 @@ type Alb struct {
 }
 
 // NewExternalAlb is the internet-facing ALB for the mobile apps, in the
-// public subnets: HTTPS only (HTTP answers with a redirect), TLS 1.3 with
-// 1.2, invalid header fields dropped, access logs on.
+// public subnets: HTTPS only (HTTP answers with a redirect), TLS 1.3 and
+// 1.2 without CBC suites, invalid header fields dropped, access logs on.
 func NewExternalAlb(scope constructs.Construct, id string, props AlbProps) *Alb {
 	if err := props.validate(false); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
@@ -137,7 +137,8 @@ func newAlb(scope constructs.Construct, id string, props AlbProps, internetFacin
 		Port:         jsii.Number(443),
 		Protocol:     elbv2.ApplicationProtocol_HTTPS,
 		Certificates: &[]elbv2.IListenerCertificate{elbv2.ListenerCertificate_FromCertificateManager(props.Certificate)},
-		SslPolicy:    elbv2.SslPolicy_RECOMMENDED_TLS,
+		// TLS 1.3 and 1.2 with AEAD ciphers only: no CBC suites.
+		SslPolicy: elbv2.SslPolicy_TLS13_RES,
 		// WeightedTargets sets the default action (CDK fails synth if none is set).
 		Open: jsii.Bool(false),
 	})

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -79,9 +80,9 @@ func TestEdge(t *testing.T) {
 			"LoadBalancerAttributes": assertions.Match_ArrayWith(&[]any{map[string]any{"Key": "deletion_protection.enabled", "Value": "true"}}),
 		})
 	})
-	t.Run("HTTPS with TLS 1.3/1.2, HTTP redirects", func(t *testing.T) {
+	t.Run("HTTPS with TLS 1.3/1.2 and no CBC suites, HTTP redirects", func(t *testing.T) {
 		tmpl.ResourcePropertiesCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
-			"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
 		}, jsii.Number(2))
 		tmpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]any{
 			"Protocol": "HTTP", "Port": 80,
@@ -160,9 +161,12 @@ func TestEdge(t *testing.T) {
 	})
 	t.Run("WAF", func(t *testing.T) {
 		var names []string
+		rules := map[string]map[string]any{}
 		for _, r := range *tmpl.FindResources(jsii.String("AWS::WAFv2::WebACL"), nil) {
 			for _, rule := range (*r)["Properties"].(map[string]any)["Rules"].([]any) {
-				names = append(names, rule.(map[string]any)["Name"].(string))
+				rule := rule.(map[string]any)
+				names = append(names, rule["Name"].(string))
+				rules[rule["Name"].(string)] = rule
 			}
 		}
 		want := append([]string{"AllowList", "BlockList", "BlockCountries", "RateLimitPerIp"}, ManagedRuleGroups...)
@@ -177,9 +181,44 @@ func TestEdge(t *testing.T) {
 			})}),
 		})
 		tmpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(1))
+		t.Run("the allow list labels, it does not end evaluation", func(t *testing.T) {
+			// A terminating Allow would let listed sources skip the rate
+			// limit, the reputation list and the SQLi inspection.
+			for name, rule := range rules {
+				if action, _ := rule["Action"].(map[string]any); action["Allow"] != nil {
+					t.Errorf("rule %s allows outright", name)
+				}
+			}
+			allow := rules["AllowList"]
+			if allow["Action"].(map[string]any)["Count"] == nil || fmt.Sprint(allow["RuleLabels"]) != "[map[Name:"+AllowListLabel+"]]" {
+				t.Errorf("AllowList = %v, want Count with the label %s", allow, AllowListLabel)
+			}
+			notListed := map[string]any{"NotStatement": map[string]any{"Statement": map[string]any{"LabelMatchStatement": map[string]any{"Key": AllowListLabel, "Scope": "LABEL"}}}}
+			geo := rules["BlockCountries"]["Statement"].(map[string]any)["AndStatement"]
+			if !strings.Contains(fmt.Sprint(geo), fmt.Sprint(notListed)) {
+				t.Errorf("the country block does not spare the allow list: %v", rules["BlockCountries"]["Statement"])
+			}
+			for _, g := range ManagedRuleGroups {
+				scope := rules[g]["Statement"].(map[string]any)["ManagedRuleGroupStatement"].(map[string]any)["ScopeDownStatement"]
+				switch skips := g == "AWSManagedRulesAnonymousIpList"; {
+				case skips && fmt.Sprint(scope) != fmt.Sprint(notListed):
+					t.Errorf("%s inspects allow-listed sources: scope-down %v", g, scope)
+				case !skips && scope != nil:
+					t.Errorf("%s is narrowed (%v): every request must reach it", g, scope)
+				}
+			}
+			if rules["RateLimitPerIp"]["Statement"].(map[string]any)["RateBasedStatement"].(map[string]any)["ScopeDownStatement"] != nil {
+				t.Error("the rate limit spares some sources")
+			}
+		})
 		tmpl.HasResourceProperties(jsii.String("AWS::WAFv2::LoggingConfiguration"), map[string]any{
 			"LogDestinationConfigs": []any{"arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/aws-waf-logs-prd"},
-			"RedactedFields":        []any{map[string]any{"SingleHeader": map[string]any{"Name": "authorization"}}, map[string]any{"SingleHeader": map[string]any{"Name": "cookie"}}},
+			"RedactedFields": []any{
+				map[string]any{"SingleHeader": map[string]any{"Name": "authorization"}},
+				map[string]any{"SingleHeader": map[string]any{"Name": "cookie"}},
+				map[string]any{"SingleHeader": map[string]any{"Name": "x-api-key"}},
+				map[string]any{"QueryString": map[string]any{}},
+			},
 		})
 	})
 }

@@ -22,6 +22,10 @@ const MinRateLimit = 10
 // ManagedRuleGroups are the AWS managed rule groups every web ACL runs, in
 // evaluation order: reputation lists first (cheapest, most certain), then
 // the request inspections.
+// allowListSkips are the managed rule groups that judge who a client is
+// rather than what it sends, and so skip allow-listed sources.
+var allowListSkips = []string{"AWSManagedRulesAnonymousIpList", "AWSManagedRulesBotControlRuleSet"}
+
 var ManagedRuleGroups = []string{
 	"AWSManagedRulesAmazonIpReputationList",
 	"AWSManagedRulesAnonymousIpList",
@@ -41,8 +45,12 @@ type WebAclProps struct {
 	RateLimit int
 	// RateWindowSeconds is 60, 120, 300 or 600. @default 300
 	RateWindowSeconds int
-	// AllowCidrs are always allowed; BlockCidrs always blocked. They must
-	// not overlap.
+	// AllowCidrs are trusted sources (offices, partners, monitors): they
+	// are labelled, not allowed outright, and so pass the country block, the
+	// anonymous-IP list and Bot Control, which misjudge them, while the IP
+	// reputation list, the rate limit and the request inspections (common,
+	// known bad inputs, SQLi) still see every request. BlockCidrs are always
+	// blocked. They must not overlap.
 	AllowCidrs, BlockCidrs []string
 	// BlockCountries are ISO 3166 alpha-2 codes blocked outright.
 	BlockCountries []string
@@ -50,7 +58,20 @@ type WebAclProps struct {
 	BotControl bool
 	// LogDestinationArn is a Firehose stream named aws-waf-logs-*. Required.
 	LogDestinationArn *string
+	// KeepQueryString logs query strings as sent. Leave it false where a
+	// query string can carry a token or personal data (OAuth redirects,
+	// signed links): the logs then show the path only.
+	// @default false: query strings are redacted
+	KeepQueryString bool
 }
+
+// AllowListLabel is the label the allow list puts on a request; rules that
+// would misjudge trusted sources skip requests that carry it.
+const AllowListLabel = "platform:allow-list"
+
+// RedactedHeaders are the headers never written to WAF logs: they carry
+// credentials (lowercase, as WAF matches single headers).
+var RedactedHeaders = []string{"authorization", "cookie", "x-api-key"}
 
 // Validate reports every problem with the props.
 func (p WebAclProps) Validate() error {
@@ -97,11 +118,12 @@ func parseCIDRs(field string, cidrs []string) ([]netip.Prefix, error) {
 	return out, errors.Join(errs...)
 }
 
-// WebAcl is a regional AWS WAF web ACL on internet-facing ALBs: allow and
-// block IP sets, optional country blocks, a per-IP rate limit, the AWS
-// managed rule groups (Bot Control by choice), metrics on every rule, and
-// full logging to a Firehose stream with the Authorization and Cookie
-// headers redacted.
+// WebAcl is a regional AWS WAF web ACL on internet-facing ALBs: a labelling
+// allow list and a block list of IP sets, optional country blocks, a per-IP
+// rate limit, the AWS managed rule groups (Bot Control by choice), metrics
+// on every rule, and full logging to a Firehose stream with credentials
+// (Authorization, Cookie, X-Api-Key) and, unless kept, query strings
+// redacted.
 type WebAcl struct {
 	constructs.Construct
 	Acl awswafv2.CfnWebACL
@@ -140,13 +162,22 @@ func NewWebAcl(scope constructs.Construct, id string, props WebAclProps) *WebAcl
 		})
 		return set.AttrArn()
 	}
+	// notAllowListed narrows a rule to requests from outside the allow list.
+	var notAllowListed *awswafv2.CfnWebACL_StatementProperty
 	if len(props.AllowCidrs) > 0 {
+		// Count, not Allow: a terminating Allow would skip every rule below.
 		add(&awswafv2.CfnWebACL_RuleProperty{
 			Name:             jsii.String("AllowList"),
-			Action:           &awswafv2.CfnWebACL_RuleActionProperty{Allow: &awswafv2.CfnWebACL_AllowActionProperty{}},
+			Action:           &awswafv2.CfnWebACL_RuleActionProperty{Count: &awswafv2.CfnWebACL_CountActionProperty{}},
+			RuleLabels:       &[]any{&awswafv2.CfnWebACL_LabelProperty{Name: jsii.String(AllowListLabel)}},
 			Statement:        &awswafv2.CfnWebACL_StatementProperty{IpSetReferenceStatement: &awswafv2.CfnWebACL_IPSetReferenceStatementProperty{Arn: ipSet("AllowList", props.AllowCidrs)}},
 			VisibilityConfig: visibility("allow-list"),
 		})
+		notAllowListed = &awswafv2.CfnWebACL_StatementProperty{NotStatement: &awswafv2.CfnWebACL_NotStatementProperty{
+			Statement: &awswafv2.CfnWebACL_StatementProperty{LabelMatchStatement: &awswafv2.CfnWebACL_LabelMatchStatementProperty{
+				Scope: jsii.String("LABEL"), Key: jsii.String(AllowListLabel),
+			}},
+		}}
 	}
 	if len(props.BlockCidrs) > 0 {
 		add(&awswafv2.CfnWebACL_RuleProperty{
@@ -157,10 +188,14 @@ func NewWebAcl(scope constructs.Construct, id string, props WebAclProps) *WebAcl
 		})
 	}
 	if len(props.BlockCountries) > 0 {
+		geo := &awswafv2.CfnWebACL_StatementProperty{GeoMatchStatement: &awswafv2.CfnWebACL_GeoMatchStatementProperty{CountryCodes: jsii.Strings(props.BlockCountries...)}}
+		if notAllowListed != nil {
+			geo = &awswafv2.CfnWebACL_StatementProperty{AndStatement: &awswafv2.CfnWebACL_AndStatementProperty{Statements: &[]any{geo, notAllowListed}}}
+		}
 		add(&awswafv2.CfnWebACL_RuleProperty{
 			Name:             jsii.String("BlockCountries"),
 			Action:           &awswafv2.CfnWebACL_RuleActionProperty{Block: &awswafv2.CfnWebACL_BlockActionProperty{}},
-			Statement:        &awswafv2.CfnWebACL_StatementProperty{GeoMatchStatement: &awswafv2.CfnWebACL_GeoMatchStatementProperty{CountryCodes: jsii.Strings(props.BlockCountries...)}},
+			Statement:        geo,
 			VisibilityConfig: visibility("block-countries"),
 		})
 	}
@@ -185,6 +220,9 @@ func NewWebAcl(scope constructs.Construct, id string, props WebAclProps) *WebAcl
 				AwsManagedRulesBotControlRuleSet: &awswafv2.CfnWebACL_AWSManagedRulesBotControlRuleSetProperty{InspectionLevel: jsii.String("COMMON")},
 			}}
 		}
+		if slices.Contains(allowListSkips, g) && notAllowListed != nil {
+			stmt.ScopeDownStatement = notAllowListed
+		}
 		add(&awswafv2.CfnWebACL_RuleProperty{
 			Name:             jsii.String(g),
 			OverrideAction:   &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
@@ -205,13 +243,17 @@ func NewWebAcl(scope constructs.Construct, id string, props WebAclProps) *WebAcl
 			WebAclArn:   w.Acl.AttrArn(),
 		})
 	}
+	var redacted []any
+	for _, h := range RedactedHeaders {
+		redacted = append(redacted, &awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": h}})
+	}
+	if !props.KeepQueryString {
+		redacted = append(redacted, &awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{QueryString: map[string]any{}})
+	}
 	awswafv2.NewCfnLoggingConfiguration(self, jsii.String("Logging"), &awswafv2.CfnLoggingConfigurationProps{
 		ResourceArn:           w.Acl.AttrArn(),
 		LogDestinationConfigs: &[]any{props.LogDestinationArn},
-		RedactedFields: &[]any{
-			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": "authorization"}},
-			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": "cookie"}},
-		},
+		RedactedFields:        &redacted,
 	})
 	return w
 }
