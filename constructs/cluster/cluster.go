@@ -167,10 +167,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	self := constructs.NewConstruct(scope, &id)
 	c := &Cluster{Construct: self, Version: mustVersion(props.Version), Addons: map[string]awseksv2.Addon{}, Name: props.Name, addonVersions: props.AddonVersions, removalPolicy: props.RemovalPolicy}
 
-	c.SecretsKey = awskms.NewKey(self, jsii.String("SecretsKey"), &awskms.KeyProps{
-		Description:       jsii.String(fmt.Sprintf("Encrypts the Kubernetes secrets of %s", *self.Node().Path())),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     props.RemovalPolicy,
+	c.SecretsKey = encryption.NewKey(self, "SecretsKey", encryption.KeyProps{
+		Description:   fmt.Sprintf("Encrypts the Kubernetes secrets of %s", *self.Node().Path()),
+		RemovalPolicy: props.RemovalPolicy,
 	})
 	endpoint := awseksv2.EndpointAccess_PRIVATE()
 	if len(props.PublicAccessCidrs) > 0 {
@@ -222,10 +221,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 // newControlPlaneLogGroup creates the log group EKS writes control-plane
 // logs to, so that its retention, encryption and removal are ours.
 func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
-	c.LogKey = awskms.NewKey(c.Construct, jsii.String("ControlPlaneLogKey"), &awskms.KeyProps{
-		Description:       jsii.String("Encrypts the control-plane and Container Insights logs of EKS cluster " + props.Name),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     props.RemovalPolicy,
+	c.LogKey = encryption.NewKey(c.Construct, "ControlPlaneLogKey", encryption.KeyProps{
+		Description:   "Encrypts the control-plane and Container Insights logs of EKS cluster " + props.Name,
+		RemovalPolicy: props.RemovalPolicy,
 	})
 	encryption.AllowCloudWatchLogs(c.LogKey, fmt.Sprintf("/aws/eks/%s/cluster", props.Name), containerInsightsLogGroup(props.Name, "*"))
 	return awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{

@@ -97,10 +97,9 @@ func NewLogArchive(scope constructs.Construct, id string, props LogArchiveProps)
 		RemovalPolicy:     props.RemovalPolicy,
 		AutoDeleteObjects: jsii.Bool(false),
 	})
-	a.Key = awskms.NewKey(self, jsii.String("Key"), &awskms.KeyProps{
-		Description:       jsii.String("Encrypts the log archive"),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     props.RemovalPolicy,
+	a.Key = encryption.NewKey(self, "Key", encryption.KeyProps{
+		Description:   "Encrypts the log archive",
+		RemovalPolicy: props.RemovalPolicy,
 	})
 	// VPC flow logs delivered to S3 encrypt with this key.
 	a.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -12,12 +12,12 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/constructs/encryption"
 )
 
 var (
@@ -73,10 +73,9 @@ func NewAlarmChannel(scope constructs.Construct, id string, props AlarmChannelPr
 	}
 	self := constructs.NewConstruct(scope, &id)
 	c := &AlarmChannel{Construct: self}
-	key := awskms.NewKey(self, jsii.String("Key"), &awskms.KeyProps{
-		Description:       jsii.String("Encrypts the alarm topic " + props.Name),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     props.RemovalPolicy,
+	key := encryption.NewKey(self, "Key", encryption.KeyProps{
+		Description:   "Encrypts the alarm topic " + props.Name,
+		RemovalPolicy: props.RemovalPolicy,
 	})
 	// CloudWatch alarms publish to an encrypted topic only if the key lets them.
 	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

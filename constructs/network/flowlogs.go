@@ -2,7 +2,6 @@ package network
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
@@ -23,10 +22,9 @@ func newFlowLogs(n *Network, props NetworkProps) awsec2.FlowLog {
 			PerHourPartition:         jsii.Bool(true),
 		})
 	} else {
-		key := awskms.NewKey(n.Construct, jsii.String("FlowLogKey"), &awskms.KeyProps{
-			Description:       jsii.String("Encrypts the VPC flow log group"),
-			EnableKeyRotation: jsii.Bool(true),
-			RemovalPolicy:     props.RemovalPolicy,
+		key := encryption.NewKey(n.Construct, "FlowLogKey", encryption.KeyProps{
+			Description:   "Encrypts the VPC flow log group",
+			RemovalPolicy: props.RemovalPolicy,
 		})
 		encryption.AllowCloudWatchLogs(key, "*")
 		group := awslogs.NewLogGroup(n.Construct, jsii.String("FlowLogGroup"), &awslogs.LogGroupProps{
