@@ -1,0 +1,154 @@
+package k8scheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// objectKey is an object's identity in a cluster: the API server keeps one
+// object per group, kind, namespace and name, whatever version of the
+// group an apply names.
+type objectKey struct {
+	Cluster         string
+	Kind            schema.GroupKind
+	Namespace, Name string
+}
+
+// checkObjects checks each object the app applies, and that no two
+// resources of the environment apply the same object to one cluster: with
+// Overwrite the later apply silently replaces the earlier one's object
+// (and a delete of either deletes both's), without it the later fails.
+func (s *Schemas) checkObjects(objs []object, releases []release) []Finding {
+	var findings []Finding
+	first := map[objectKey]Origin{}
+	for _, o := range objs {
+		desc, key, problems := s.checkObject(o, releases)
+		for _, p := range problems {
+			findings = append(findings, Finding{Origin: o.Origin, Object: desc, Message: p})
+		}
+		if key == nil {
+			continue
+		}
+		if f, dup := first[*key]; dup {
+			findings = append(findings, Finding{Origin: o.Origin, Object: desc, Message: fmt.Sprintf(
+				"%s %s applies the same object (%s %s/%s) to cluster %s: a cluster has one object per kind, namespace and name",
+				f.Stack, f.Resource, key.Kind, key.Namespace, key.Name, key.Cluster)})
+			continue
+		}
+		first[*key] = o.Origin
+	}
+	return findings
+}
+
+// checkObject checks one object: its kind is served, its fields decode
+// strictly into the kind's type or schema, and its metadata passes the API
+// server's rules, with the namespace kubectl and the API server give it
+// (default for a namespaced object without one, none for a cluster-scoped
+// one). It returns the object's description and key for findings.
+func (s *Schemas) checkObject(o object, releases []release) (string, *objectKey, []string) {
+	apiVersion, _ := o.Body["apiVersion"].(string)
+	kind, _ := o.Body["kind"].(string)
+	meta, _ := o.Body["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	namespace, _ := meta["namespace"].(string)
+	desc := strings.TrimSpace(fmt.Sprintf("%s %s %s", apiVersion, kind, strings.TrimPrefix(namespace+"/"+name, "/")))
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil || apiVersion == "" || kind == "" {
+		return desc, nil, []string{fmt.Sprintf("apiVersion and kind: required, got %q and %q", apiVersion, kind)}
+	}
+	gvk := gv.WithKind(kind)
+	var problems []string
+	var objMeta metav1.Object
+	var namespaced bool
+	switch custom := s.custom[gvk]; {
+	case builtin.Recognizes(gvk):
+		namespaced = !clusterScoped[gvk.GroupKind()]
+		data, _ := json.Marshal(o.Body)
+		obj, _, err := strictDecoder.Decode(data, nil, nil)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		if obj == nil {
+			return desc, nil, problems
+		}
+		objMeta, _ = obj.(metav1.Object)
+	case custom != nil:
+		namespaced = custom.Namespaced
+		if custom.Problem != "" {
+			problems = append(problems, custom.Problem)
+		} else {
+			problems = append(problems, errorStrings(custom.validate(o.Body))...)
+		}
+		if !installs(releases, o.Cluster, custom.Chart) {
+			problems = append(problems, fmt.Sprintf("no release of chart %s in cluster %s installs its CRD %s", custom.Chart.Name, o.Cluster, custom.CRD))
+		}
+		m, err := objectMeta(o.Body)
+		if err != nil {
+			return desc, nil, append(problems, fmt.Sprintf("metadata: %v", err))
+		}
+		objMeta = &m
+	default:
+		return desc, nil, []string{s.unknownKind(gvk)}
+	}
+	if namespaced && objMeta.GetNamespace() == "" {
+		objMeta.SetNamespace(metav1.NamespaceDefault)
+	}
+	if !namespaced {
+		objMeta.SetNamespace("")
+	}
+	problems = append(problems, errorStrings(apivalidation.ValidateObjectMetaAccessor(objMeta, namespaced, nameRule(gvk.GroupKind()), field.NewPath("metadata")))...)
+	slices.Sort(problems) // label and field errors come in map order
+	return desc, &objectKey{Cluster: o.Cluster, Kind: gvk.GroupKind(), Namespace: objMeta.GetNamespace(), Name: objMeta.GetName()}, problems
+}
+
+// unknownKind says why a kind can't be checked, naming the API versions
+// that serve a kind of that name, if any.
+func (s *Schemas) unknownKind(gvk schema.GroupVersionKind) string {
+	var served []string
+	for v := range s.custom {
+		if v.Kind == gvk.Kind {
+			served = append(served, v.GroupVersion().String())
+		}
+	}
+	for v := range builtin.AllKnownTypes() {
+		if v.Kind == gvk.Kind {
+			served = append(served, v.GroupVersion().String())
+		}
+	}
+	if len(served) > 0 {
+		slices.Sort(served)
+		return fmt.Sprintf("%s serves no %s; %s is served as %s", gvk.GroupVersion(), gvk.Kind, gvk.Kind, strings.Join(served, ", "))
+	}
+	return fmt.Sprintf("unknown kind %s: neither a GA built-in kind nor a CRD of a chart the check knows (%s)", gvk.GroupKind(), chartNames())
+}
+
+func chartNames() string {
+	names := make([]string, len(charts))
+	for i, c := range charts {
+		names[i] = c.Name + " " + c.Version
+	}
+	return strings.Join(names, ", ")
+}
+
+// installs tells whether a release of c is in cluster: the CRDs in a
+// chart's crds/ are installed with its release.
+func installs(releases []release, cluster string, c *chart) bool {
+	return slices.ContainsFunc(releases, func(r release) bool {
+		return r.Cluster == cluster && r.Repository == c.Repository && r.Chart == c.Name
+	})
+}
+
+func errorStrings(errs field.ErrorList) []string {
+	out := make([]string, len(errs))
+	for i, e := range errs {
+		out[i] = e.Error()
+	}
+	return out
+}
