@@ -58,7 +58,14 @@ func TestCheck(t *testing.T) {
 			want:   []string{`spec.targetType: Unsupported value: "IP": supported values: "instance", "ip"`}},
 		{name: "a TargetGroupBinding with an unknown field",
 			inEdge: map[string]any{"Stable": manifest(edgeStack, tgb("api-gateway-stable", func(s map[string]any) { s["targetGroupArn"] = "x" }))},
-			want:   []string{`unknown field "spec.targetGroupArn"`}},
+			want:   []string{`strict decoding error: unknown field "spec.targetGroupArn"`}},
+		{name: "a TargetGroupBinding with an unknown metadata field",
+			inEdge: map[string]any{"Stable": manifest(edgeStack, func() map[string]any {
+				o := tgb("api-gateway-stable", nil)
+				o["metadata"].(map[string]any)["lables"] = map[string]any{"a": "b"}
+				return o
+			}())},
+			want: []string{`strict decoding error: unknown field "metadata.lables"`}},
 		{name: "a TargetGroupBinding's int-or-string port takes a name",
 			inEdge: map[string]any{"Stable": manifest(edgeStack, tgb("api-gateway-stable", func(s map[string]any) {
 				s["serviceRef"] = map[string]any{"name": "api-gateway", "port": "http"}
@@ -96,6 +103,9 @@ func TestCheck(t *testing.T) {
 		{name: "a version the CRD does not serve",
 			inCluster: map[string]any{"App": manifest(clusterStack, minimalObject("elbv2.k8s.aws/v1", "TargetGroupBinding", "a", "b"))},
 			want:      []string{"elbv2.k8s.aws/v1 serves no TargetGroupBinding; TargetGroupBinding is served as elbv2.k8s.aws/v1alpha1, elbv2.k8s.aws/v1beta1"}},
+		{name: "a kind that is no object",
+			inCluster: map[string]any{"App": manifest(clusterStack, map[string]any{"apiVersion": "v1", "kind": "DeleteOptions"})},
+			want:      []string{"*v1.DeleteOptions is not an object kind the API server stores"}},
 		{name: "a removed built-in version",
 			inCluster: map[string]any{"App": manifest(clusterStack, minimalObject("extensions/v1beta1", "Deployment", "a", "b"))},
 			want:      []string{"extensions/v1beta1 serves no Deployment; Deployment is served as apps/v1"}},

@@ -144,17 +144,18 @@ func withoutDescriptions(v any) any {
 // schema), the schema's metadata rules, the schema itself, list types and
 // CEL rules.
 // Object metadata (name, labels, ...) is checked apart, as for every kind.
-func (k *customKind) validate(body map[string]any) field.ErrorList {
+func (k *customKind) validate(body map[string]any) []string {
 	obj := runtime.DeepCopyJSON(body)
-	var errs field.ErrorList
+	var problems []string
 	_, _, unknownMeta, err := schemaobjectmeta.GetObjectMetaWithOptions(obj, schemaobjectmeta.ObjectMetaOptions{ReturnUnknownFieldPaths: true})
 	if err != nil {
-		errs = append(errs, field.Invalid(field.NewPath("metadata"), obj["metadata"], err.Error()))
+		problems = append(problems, fmt.Sprintf("metadata: %v", err))
 	}
-	unknown := append(unknownMeta, pruning.PruneWithOptions(obj, k.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true})...)
-	for _, p := range unknown {
-		errs = append(errs, field.Invalid(field.NewPath(p), nil, fmt.Sprintf("unknown field %q (strict field validation)", p)))
+	for _, p := range append(unknownMeta, pruning.PruneWithOptions(obj, k.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true})...) {
+		// The API server's words (customresource_handler.go).
+		problems = append(problems, fmt.Sprintf("strict decoding error: unknown field %q", p))
 	}
+	var errs field.ErrorList
 	errs = append(errs, schemaobjectmeta.Validate(context.Background(), nil, obj, k.structural, true)...)
 	errs = append(errs, apiextensionsvalidation.ValidateCustomResource(nil, obj, k.validator)...)
 	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, k.structural, obj)...)
@@ -162,7 +163,7 @@ func (k *customKind) validate(body map[string]any) field.ErrorList {
 		celErrs, _ := k.rules.Validate(context.Background(), nil, k.structural, obj, nil, celconfig.RuntimeCELCostBudget)
 		errs = append(errs, celErrs...)
 	}
-	return errs
+	return append(problems, errorStrings(errs)...)
 }
 
 // objectMeta decodes a custom object's metadata, for the checks every kind

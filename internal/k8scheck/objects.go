@@ -64,48 +64,67 @@ func (s *Schemas) checkObject(o object, releases []release) (string, *objectKey,
 		return desc, nil, []string{fmt.Sprintf("apiVersion and kind: required, got %q and %q", apiVersion, kind)}
 	}
 	gvk := gv.WithKind(kind)
-	var problems []string
-	var objMeta metav1.Object
+	var m metav1.Object
 	var namespaced bool
+	var problems []string
 	switch custom := s.custom[gvk]; {
 	case builtin.Recognizes(gvk):
+		m, problems = decodeBuiltin(o.Body)
 		namespaced = !clusterScoped[gvk.GroupKind()]
-		data, _ := json.Marshal(o.Body)
-		obj, _, err := strictDecoder.Decode(data, nil, nil)
-		if err != nil {
-			problems = append(problems, err.Error())
-		}
-		if obj == nil {
-			return desc, nil, problems
-		}
-		objMeta, _ = obj.(metav1.Object)
 	case custom != nil:
+		m, problems = checkCustom(o, custom, releases)
 		namespaced = custom.Namespaced
-		if custom.Problem != "" {
-			problems = append(problems, custom.Problem)
-		} else {
-			problems = append(problems, errorStrings(custom.validate(o.Body))...)
-		}
-		if !installs(releases, o.Cluster, custom.Chart) {
-			problems = append(problems, fmt.Sprintf("no release of chart %s in cluster %s installs its CRD %s", custom.Chart.Name, o.Cluster, custom.CRD))
-		}
-		m, err := objectMeta(o.Body)
-		if err != nil {
-			return desc, nil, append(problems, fmt.Sprintf("metadata: %v", err))
-		}
-		objMeta = &m
 	default:
 		return desc, nil, []string{s.unknownKind(gvk)}
 	}
-	if namespaced && objMeta.GetNamespace() == "" {
-		objMeta.SetNamespace(metav1.NamespaceDefault)
+	if m == nil {
+		return desc, nil, problems
+	}
+	if namespaced && m.GetNamespace() == "" {
+		m.SetNamespace(metav1.NamespaceDefault)
 	}
 	if !namespaced {
-		objMeta.SetNamespace("")
+		m.SetNamespace("")
 	}
-	problems = append(problems, errorStrings(apivalidation.ValidateObjectMetaAccessor(objMeta, namespaced, nameRule(gvk.GroupKind()), field.NewPath("metadata")))...)
+	problems = append(problems, errorStrings(apivalidation.ValidateObjectMetaAccessor(m, namespaced, nameRule(gvk.GroupKind()), field.NewPath("metadata")))...)
 	slices.Sort(problems) // label and field errors come in map order
-	return desc, &objectKey{Cluster: o.Cluster, Kind: gvk.GroupKind(), Namespace: objMeta.GetNamespace(), Name: objMeta.GetName()}, problems
+	return desc, &objectKey{Cluster: o.Cluster, Kind: gvk.GroupKind(), Namespace: m.GetNamespace(), Name: m.GetName()}, problems
+}
+
+// decodeBuiltin decodes a built-in kind strictly; its metadata is nil when
+// it doesn't decode at all.
+func decodeBuiltin(body map[string]any) (metav1.Object, []string) {
+	var problems []string
+	data, _ := json.Marshal(body)
+	obj, _, err := strictDecoder.Decode(data, nil, nil)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	m, ok := obj.(metav1.Object)
+	if !ok && err == nil {
+		// ListOptions, WatchEvent, ...: registered in every group, not stored.
+		problems = append(problems, fmt.Sprintf("%T is not an object kind the API server stores", obj))
+	}
+	return m, problems
+}
+
+// checkCustom checks a custom resource against its CRD version, and that
+// the chart installing that CRD has a release in the object's cluster.
+func checkCustom(o object, k *chartKind, releases []release) (metav1.Object, []string) {
+	var problems []string
+	if k.Problem != "" {
+		problems = append(problems, k.Problem)
+	} else {
+		problems = append(problems, k.validate(o.Body)...)
+	}
+	if !installs(releases, o.Cluster, k.Chart) {
+		problems = append(problems, fmt.Sprintf("no release of chart %s in cluster %s installs its CRD %s", k.Chart.Name, o.Cluster, k.CRD))
+	}
+	m, err := objectMeta(o.Body)
+	if err != nil {
+		return nil, append(problems, fmt.Sprintf("metadata: %v", err))
+	}
+	return &m, problems
 }
 
 // unknownKind says why a kind can't be checked, naming the API versions
