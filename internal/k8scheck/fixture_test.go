@@ -4,7 +4,8 @@ import "encoding/json"
 
 // The fixture is an environment of two stacks, as the app makes them: the
 // cluster stack (cluster dev-blue, exported, with the Load Balancer
-// Controller's release) and an edge stack that applies to it by import.
+// Controller's release and the namespace api-gateway) and an edge stack
+// that applies to it by import.
 const (
 	clusterStack = "dev-cluster-blue"
 	edgeStack    = "dev-edge-blue"
@@ -25,6 +26,7 @@ func env(inCluster, inEdge map[string]any) Templates {
 			"Values": map[string]any{"Fn::Join": []any{"", []any{`{"clusterName":"`, map[string]any{"Ref": clusterID}, `","replicaCount":2,"podDisruptionBudget":{"maxUnavailable":1}}`}}},
 		}),
 	}
+	cluster["Namespaces"] = manifest(clusterStack, minimalObject("v1", "Namespace", "", "api-gateway"))
 	for id, r := range inCluster {
 		cluster[id] = r
 	}

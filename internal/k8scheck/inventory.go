@@ -32,7 +32,9 @@ type object struct {
 type release struct {
 	Origin
 	Repository, Chart, Version, Name, Namespace string
-	Values                                      map[string]any
+	// CreateNamespace: helm install --create-namespace.
+	CreateNamespace bool
+	Values          map[string]any
 }
 
 // nodeGroup is a managed node group's node labels and taints, which the
@@ -112,7 +114,8 @@ func (inv *inventory) add(o Origin, r resource) error {
 		}
 		inv.Releases = append(inv.Releases, release{Origin: o,
 			Repository: render(p["Repository"]), Chart: render(p["Chart"]), Version: render(p["Version"]),
-			Name: render(p["Release"]), Namespace: render(p["Namespace"]), Values: values})
+			Name: render(p["Release"]), Namespace: render(p["Namespace"]), CreateNamespace: render(p["CreateNamespace"]) == "true",
+			Values: values})
 	case typeNodegroup:
 		g := nodeGroup{Origin: o, Labels: map[string]string{}}
 		labels, _ := p["Labels"].(map[string]any)

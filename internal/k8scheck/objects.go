@@ -28,6 +28,8 @@ type objectKey struct {
 func (s *Schemas) checkObjects(objs []object, releases []release) []Finding {
 	var findings []Finding
 	first := map[objectKey]Origin{}
+	var keys []objectKey
+	var checked []Finding // each keyed object's origin and description
 	for _, o := range objs {
 		desc, key, problems := s.checkObject(o, releases)
 		for _, p := range problems {
@@ -36,6 +38,8 @@ func (s *Schemas) checkObjects(objs []object, releases []release) []Finding {
 		if key == nil {
 			continue
 		}
+		keys = append(keys, *key)
+		checked = append(checked, Finding{Origin: o.Origin, Object: desc})
 		if f, dup := first[*key]; dup {
 			findings = append(findings, Finding{Origin: o.Origin, Object: desc, Message: fmt.Sprintf(
 				"%s %s applies the same object (%s %s/%s) to cluster %s: a cluster has one object per kind, namespace and name",
@@ -43,6 +47,18 @@ func (s *Schemas) checkObjects(objs []object, releases []release) []Finding {
 			continue
 		}
 		first[*key] = o.Origin
+	}
+	reported := map[[2]string]bool{} // once per cluster and namespace
+	for i, k := range keys {
+		if reported[[2]string{k.Cluster, k.Namespace}] {
+			continue
+		}
+		if msg := namespaceMissing(k, keys, releases); msg != "" {
+			reported[[2]string{k.Cluster, k.Namespace}] = true
+			f := checked[i]
+			f.Message = msg
+			findings = append(findings, f)
+		}
 	}
 	return findings
 }
