@@ -24,7 +24,7 @@ ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deploy deploy-guardrails review deps synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: deploy deploy-guardrails review deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -35,6 +35,13 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 	go mod download
+
+# go mod tidy drops required modules that have no Go packages: the chart
+# sources internal/k8scheck reads (github.com/aws/eks-charts). Tidy, then
+# require them again at the version go.mod pinned.
+CHART_MODULES := github.com/aws/eks-charts
+tidy:
+	keep=$$(go list -m -f '{{.Path}}@{{.Version}}' $(CHART_MODULES)); go mod tidy; go get $$keep
 
 # cdk.out is deleted first: the CLI re-reads a stale validation report. The
 # report is audited as in cli-synth: the assembly the deploy workflow ships
