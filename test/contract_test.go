@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
 	"github.com/ecplatform/eks-platform/internal/cfnschema"
+	"github.com/ecplatform/eks-platform/internal/k8scheck"
 	"github.com/ecplatform/eks-platform/stacks"
 )
 
@@ -75,6 +77,9 @@ func TestEveryAcceptedConfigBuilds(t *testing.T) {
 			}
 			checkStackLimits(t, out, cfg.Name)
 			checkSchemas(t, out, cfg.Name)
+			for _, f := range k8sSchemas(t).Check(templatesIn(t, out, cfg.Name)) {
+				t.Error(f)
+			}
 		})
 	}
 }
@@ -139,6 +144,22 @@ func checkStackLimits(t *testing.T, outdir, env string) {
 			}
 		}
 	}
+}
+
+var (
+	k8sOnce    sync.Once
+	k8sLoaded  *k8scheck.Schemas
+	k8sLoadErr error
+)
+
+// k8sSchemas are the Kubernetes schemas, loaded once for all builds.
+func k8sSchemas(t *testing.T) *k8scheck.Schemas {
+	t.Helper()
+	k8sOnce.Do(func() { k8sLoaded, k8sLoadErr = k8scheck.LoadSchemas() })
+	if k8sLoadErr != nil {
+		t.Fatal(k8sLoadErr)
+	}
+	return k8sLoaded
 }
 
 // checkSchemas runs the CloudFormation resource schema check over every

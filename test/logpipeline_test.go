@@ -17,7 +17,13 @@ import (
 // envTemplates are an env's synthesized templates by stack name.
 func envTemplates(t *testing.T, env string) map[string]map[string]any {
 	t.Helper()
-	stacks, err := assembly.Stacks(outdir, env)
+	return templatesIn(t, outdir, env)
+}
+
+// templatesIn are env's templates in the cloud assembly at dir, by stack name.
+func templatesIn(t *testing.T, dir, env string) map[string]map[string]any {
+	t.Helper()
+	stacks, err := assembly.Stacks(dir, env)
 	if err != nil {
 		t.Fatal(err)
 	}
