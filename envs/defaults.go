@@ -42,6 +42,7 @@ func SetDefaults(c *Config) {
 		{mp.Child("maxWafBlockedPerFiveMinutes"), &m.MaxWafBlockedPerFiveMinutes, 1000},
 		{mp.Child("maxNodeUtilizationPercent"), &m.MaxNodeUtilizationPercent, 80},
 		{alp.Child("retentionDays"), &m.AlertingLogs.RetentionDays, 90},
+		{mp.Child("performanceLogRetentionDays"), &m.PerformanceLogRetentionDays, 7},
 		{alp.Child("maxErrorsPerFiveMinutes"), &m.AlertingLogs.MaxErrorsPerFiveMinutes, 10},
 	} {
 		if *d.field == 0 && !c.present(d.path) {
@@ -56,6 +57,9 @@ func SetDefaults(c *Config) {
 		if al.Alarms[i].Level == "" {
 			al.Alarms[i].Level = "ERROR"
 		}
+	}
+	if c.Logging.Archive.AuditLock == "" {
+		c.Logging.Archive.AuditLock = AuditLockNone
 	}
 	if c.Delivery.GitHubEnvironment == "" {
 		c.Delivery.GitHubEnvironment = c.Name

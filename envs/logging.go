@@ -22,6 +22,23 @@ type Archive struct {
 	InfrequentAccessAfterDays int `json:"infrequentAccessAfterDays,omitempty" jsonschema:"minimum=30"`
 	// GlacierAfterDays moves logs to Glacier Instant Retrieval. @default 90
 	GlacierAfterDays int `json:"glacierAfterDays,omitempty"`
-	// ExpireAfterDays deletes logs. @default 400
+	// ExpireAfterDays deletes logs; audit logs (CloudTrail, VPC flow logs,
+	// WAF) are locked this long when AuditLock is set. @default 400
 	ExpireAfterDays int `json:"expireAfterDays,omitempty"`
+	// AuditLock is the S3 Object Lock mode of the audit store: none,
+	// governance (a role allowed s3:BypassGovernanceRetention can still
+	// delete) or compliance (nobody can, root included, until
+	// expireAfterDays have passed). An env with termination protection
+	// takes compliance (PCI DSS 10.5). @default none
+	AuditLock AuditLock `json:"auditLock,omitempty" jsonschema:"enum=none,enum=governance,enum=compliance"`
 }
+
+// AuditLock is an S3 Object Lock mode for the audit logs.
+type AuditLock string
+
+// The audit lock modes.
+const (
+	AuditLockNone       AuditLock = "none"
+	AuditLockGovernance AuditLock = "governance"
+	AuditLockCompliance AuditLock = "compliance"
+)

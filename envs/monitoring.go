@@ -24,6 +24,11 @@ type Monitoring struct {
 	// AlertingLogs are the log lines copied to CloudWatch Logs to alarm on;
 	// every line also goes to the archive through Firehose.
 	AlertingLogs AlertingLogs `json:"alertingLogs,omitempty"`
+	// PerformanceLogRetentionDays keeps Container Insights' raw
+	// performance events (its metrics are kept by CloudWatch anyway), a
+	// CloudWatch Logs retention value. At least 365 in an env with
+	// termination protection. @default 7
+	PerformanceLogRetentionDays int `json:"performanceLogRetentionDays,omitempty"`
 }
 
 // Slack is a Slack channel by its ids.

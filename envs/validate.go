@@ -44,10 +44,11 @@ var sections = []section{
 	{"network", "the VPC: vpcCidr, natGateways, onPremCidrs, directConnect", func(c *Config, errs *ErrorList) { validateNetwork(c, NewPath("network"), errs) }},
 	{"clusters", "at least one EKS cluster", validateClusters},
 	{"delivery", "how GitHub Actions deploys: repository", func(c *Config, errs *ErrorList) { validateDelivery(c, NewPath("delivery"), errs) }},
-	{"logging", "the log archive and the services whose logs it partitions", func(c *Config, errs *ErrorList) { validateLogging(c.Logging, NewPath("logging"), errs) }},
+	{"logging", "the log archive and the services whose logs it partitions", func(c *Config, errs *ErrorList) { validateLogging(c, NewPath("logging"), errs) }},
 	{"edge", "zones, names, certificates, the API gateway, weights and the WAF", validateEdge},
 	{"monitoring", "the Slack channel alarms go to", func(c *Config, errs *ErrorList) {
 		validateMonitoring(c.Monitoring, c.Logging.Services, NewPath("monitoring"), errs)
+		validateLogRetention(c, NewPath("monitoring"), errs)
 	}},
 }
 
@@ -330,8 +331,23 @@ func validateDelivery(c *Config, p *Path, errs *ErrorList) {
 
 var serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
-func validateLogging(l Logging, p *Path, errs *ErrorList) {
+func validateLogging(c *Config, p *Path, errs *ErrorList) {
+	l := c.Logging
 	a, ap := l.Archive, p.Child("archive")
+	switch a.AuditLock {
+	case AuditLockNone, AuditLockGovernance, AuditLockCompliance:
+	default:
+		errs.NotSupported(ap.Child("auditLock"), a.AuditLock, []string{string(AuditLockNone), string(AuditLockGovernance), string(AuditLockCompliance)})
+	}
+	if c.Protection.TerminationProtection {
+		// PCI DSS 10.5 and 10.7: audit logs no one can alter, kept a year.
+		if a.AuditLock != AuditLockCompliance {
+			errs.Add(ap.Child("auditLock"), "must be compliance in an env with termination protection (production): the audit logs must be safe from every deletion, the deploy path's included, got %s", a.AuditLock)
+		}
+		if a.ExpireAfterDays < 365 {
+			errs.Add(ap.Child("expireAfterDays"), "must be >= 365 in an env with termination protection: audit logs are kept a year, got %d", a.ExpireAfterDays)
+		}
+	}
 	if a.InfrequentAccessAfterDays < 30 {
 		errs.Add(ap.Child("infrequentAccessAfterDays"), "S3 moves objects to Standard-IA after 30 days at the earliest, got %d", a.InfrequentAccessAfterDays)
 	}
@@ -370,6 +386,36 @@ var (
 	slackWorkspacePattern = regexp.MustCompile(`^[0-9A-Z]{1,255}$`)
 	slackChannelPattern   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 )
+
+// MinProductionLogRetentionDays is the shortest CloudWatch Logs retention an
+// env with termination protection takes: AWS Control Tower's CT.CLOUDWATCH.PR.2
+// refuses a log group kept less than a year.
+const MinProductionLogRetentionDays = 365
+
+func validateLogRetention(c *Config, p *Path, errs *ErrorList) {
+	m := c.Monitoring
+	if !slices.Contains(logRetentionDays, m.PerformanceLogRetentionDays) {
+		days := make([]string, len(logRetentionDays))
+		for i, d := range logRetentionDays {
+			days[i] = fmt.Sprint(d)
+		}
+		errs.NotSupported(p.Child("performanceLogRetentionDays"), m.PerformanceLogRetentionDays, days)
+	}
+	if !c.Protection.TerminationProtection {
+		return
+	}
+	for _, f := range []struct {
+		path *Path
+		days int
+	}{
+		{p.Child("alertingLogs").Child("retentionDays"), m.AlertingLogs.RetentionDays},
+		{p.Child("performanceLogRetentionDays"), m.PerformanceLogRetentionDays},
+	} {
+		if f.days < MinProductionLogRetentionDays {
+			errs.Add(f.path, "must be >= %d in an env with termination protection: AWS Control Tower (CT.CLOUDWATCH.PR.2) refuses a log group kept less than a year, got %d", MinProductionLogRetentionDays, f.days)
+		}
+	}
+}
 
 func validateMonitoring(m Monitoring, services []string, p *Path, errs *ErrorList) {
 	sp := p.Child("slack")

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/cluster"
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/envs"
 )
 
@@ -83,6 +84,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		Name:    cfg.Edge.ApiGateway.Namespace,
 	})
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
+		PerformanceLogRetention: logging.Retention(cfg.Monitoring.PerformanceLogRetentionDays),
 		Routes: cluster.LogRoutes{
 			Services:         cfg.Logging.Services,
 			AlertingLevels:   cfg.Monitoring.AlertingLogs.LevelNames(),

@@ -43,12 +43,12 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 	vpc := net.Network.Vpc
 	s.External = edge.NewExternalAlb(s.Stack, "External", edge.AlbProps{
 		Vpc: vpc, Certificate: externalCert,
-		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/external",
+		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/external", AccessLogBucketName: AccessLogBucketName(cfg),
 		DeletionProtection: cfg.Protection.TerminationProtection,
 	})
 	s.Internal = edge.NewInternalAlb(s.Stack, "Internal", edge.AlbProps{
 		Vpc: vpc, Certificate: internalCert,
-		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/internal",
+		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/internal", AccessLogBucketName: AccessLogBucketName(cfg),
 		AllowedCidrs:       append(append([]string{}, cfg.Network.OnPremCidrs...), cfg.Network.VpcCidr),
 		DeletionProtection: cfg.Protection.TerminationProtection,
 	})

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/ecplatform/eks-platform/constructs/audit"
@@ -35,11 +37,13 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		InfrequentAccessAfterDays: l.Archive.InfrequentAccessAfterDays,
 		GlacierAfterDays:          l.Archive.GlacierAfterDays,
 		ExpireAfterDays:           l.Archive.ExpireAfterDays,
+		AuditLock:                 objectLocks[l.Archive.AuditLock],
+		AccessLogBucketName:       AccessLogBucketName(cfg),
 		RemovalPolicy:             removalPolicy(cfg),
 	})
 	s.AppLogs = logging.NewLogDeliveryStream(s.Stack, "AppLogs", logging.LogDeliveryStreamProps{
-		Name:    cfg.Name + "-app-logs",
-		Archive: s.Archive,
+		Name:  cfg.Name + "-app-logs",
+		Store: s.Archive.App,
 		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
 			{Name: "service", RecordField: logging.FieldService, Values: logging.ServicePartitions(l.Services)},
 			{Name: "dt"},
@@ -50,8 +54,8 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		RemovalPolicy:         removalPolicy(cfg),
 	})
 	s.NodeLogs = logging.NewLogDeliveryStream(s.Stack, "NodeLogs", logging.LogDeliveryStreamProps{
-		Name:    cfg.Name + "-node-logs",
-		Archive: s.Archive,
+		Name:  cfg.Name + "-node-logs",
+		Store: s.Archive.App,
 		Layout: logging.Layout{Root: "logs/node/", Keys: []logging.PartitionKey{
 			{Name: "source", RecordField: logging.FieldSource, Values: logging.NodeLogSources},
 			{Name: "dt"},
@@ -63,7 +67,7 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 	})
 	s.WafLogs = logging.NewLogDeliveryStream(s.Stack, "WafLogs", logging.LogDeliveryStreamProps{
 		Name:                  "aws-waf-logs-" + cfg.Name,
-		Archive:               s.Archive,
+		Store:                 s.Archive.Audit,
 		Layout:                logging.Layout{Root: "waf/", Keys: []logging.PartitionKey{{Name: "dt"}}},
 		BufferIntervalSeconds: l.BufferIntervalSeconds,
 		BufferSizeMiB:         l.BufferSizeMiB,
@@ -83,16 +87,30 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 	})
 	s.Alerting = logging.NewAlertingLogGroup(s.Stack, "Alerting", logging.AlertingLogGroupProps{
 		Name:          "/platform/" + cfg.Name + "/alerting",
-		Key:           s.Archive.Key,
+		Key:           s.Archive.App.Key,
 		Levels:        cfg.Monitoring.AlertingLogs.LevelNames(),
 		Services:      l.Services,
 		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),
 	})
 	s.Trail = audit.NewTrail(s.Stack, "Trail", audit.TrailProps{
-		Bucket:        s.Archive.Bucket,
-		Key:           s.Archive.Key,
+		Bucket:        s.Archive.Audit.Bucket,
+		Key:           s.Archive.Audit.Key,
 		RemovalPolicy: removalPolicy(cfg),
 	})
 	return s
+}
+
+var objectLocks = map[envs.AuditLock]logging.ObjectLock{
+	envs.AuditLockNone:       logging.ObjectLockNone,
+	envs.AuditLockGovernance: logging.ObjectLockGovernance,
+	envs.AuditLockCompliance: logging.ObjectLockCompliance,
+}
+
+// AccessLogBucketName is the env's access log bucket: named, so that the
+// ALBs and buckets that log to it name it in their own stacks (AWS Control
+// Tower's hooks read a literal name there, not an import), unique by
+// account and region.
+func AccessLogBucketName(cfg *envs.Config) string {
+	return fmt.Sprintf("%s-access-logs-%s-%s", cfg.Name, cfg.Account, cfg.Region)
 }

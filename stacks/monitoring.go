@@ -31,15 +31,18 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
 		Name: cfg.Name, SlackWorkspaceID: m.Slack.WorkspaceID, SlackChannelID: m.Slack.ChannelID, RemovalPolicy: removalPolicy(cfg),
 	})
-	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", logs.Archive.Key, logs.Archive.AccessLogBucket, removalPolicy(cfg))
+	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", monitoring.ArtifactsBucketProps{
+		Key: logs.Archive.App.Key, AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogBucketName: AccessLogBucketName(cfg),
+		RemovalPolicy: removalPolicy(cfg),
+	})
 	monitoring.NewCanary(s, "ExternalCanary", monitoring.CanaryProps{
 		Name: cfg.Name + "-api-external", URL: "https://" + e.ExternalName + e.ApiGateway.HealthCheckPath,
-		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.Key, AlarmAction: channel.Action, Runbook: runbook,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.App.Key, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	monitoring.NewCanary(s, "InternalCanary", monitoring.CanaryProps{
 		Name: cfg.Name + "-api-internal", URL: "https://" + e.InternalName + e.ApiGateway.HealthCheckPath, Vpc: net.Network.Vpc,
 		TrustedCaPEM: e.InternalCaCertificate,
-		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.Key, AlarmAction: channel.Action, Runbook: runbook,
+		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.App.Key, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	for _, es := range edges {
 		for key, alb := range map[string]elbv2.ApplicationLoadBalancer{"external": es.External.LoadBalancer, "internal": es.Internal.LoadBalancer} {

@@ -23,7 +23,7 @@ func NewNetworkStack(stage awscdk.Stage, cfg *envs.Config, logs *LoggingStack) *
 		AvailabilityZones: cfg.AvailabilityZones,
 		NatGateways:       n.NatGateways,
 		// Flow logs land in the log archive as Parquet, queryable by Athena.
-		FlowLogBucket: logs.Archive.Bucket,
+		FlowLogBucket: logs.Archive.Audit.Bucket,
 		RemovalPolicy: removalPolicy(cfg),
 	})
 	switch n.DirectConnect.Mode {

@@ -13,7 +13,7 @@ import (
 func TestTrail(t *testing.T) {
 	stack := constructtest.NewStack(t)
 	archive := logging.NewLogArchive(stack, "Archive", logging.LogArchiveProps{})
-	NewTrail(stack, "Trail", TrailProps{Bucket: archive.Bucket, Key: archive.Key})
+	NewTrail(stack, "Trail", TrailProps{Bucket: archive.Audit.Bucket, Key: archive.Audit.Key})
 	tmpl := constructtest.Template(t, stack)
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
 	t.Run("trail", func(t *testing.T) {

@@ -172,6 +172,8 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 	g.LaunchTemplate = awsec2.NewLaunchTemplate(self, jsii.String("LaunchTemplate"), &awsec2.LaunchTemplateProps{
 		RequireImdsv2:           jsii.Bool(true),
 		HttpPutResponseHopLimit: jsii.Number(1),
+		// One-minute EC2 metrics (Control Tower CT.EC2.PR.10).
+		DetailedMonitoring: jsii.Bool(true),
 		BlockDevices: &[]*awsec2.BlockDevice{{
 			DeviceName: jsii.String(ami.DataDevice),
 			Volume: awsec2.BlockDeviceVolume_Ebs(jsii.Number(p.DiskSizeGiB), &awsec2.EbsDeviceOptions{

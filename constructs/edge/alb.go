@@ -29,6 +29,11 @@ type AlbProps struct {
 	AccessLogBucket awss3.IBucket
 	// AccessLogPrefix is the key prefix of the access logs. Required.
 	AccessLogPrefix string
+	// AccessLogBucketName is AccessLogBucket's physical name: written into
+	// the load balancer's attributes as text, so that the template names
+	// the bucket (an import would hide it from CloudFormation hooks).
+	// @default - the bucket is referenced across stacks
+	AccessLogBucketName string
 	// AllowedCidrs may connect (internal ALB only; the external one is
 	// open to the internet). Required for the internal ALB.
 	AllowedCidrs []string
@@ -133,6 +138,9 @@ func newAlb(scope constructs.Construct, id string, props AlbProps, internetFacin
 		DesyncMitigationMode:    elbv2.DesyncMitigationMode_STRICTEST,
 	})
 	a.LoadBalancer.LogAccessLogs(props.AccessLogBucket, jsii.String(props.AccessLogPrefix))
+	if props.AccessLogBucketName != "" {
+		a.LoadBalancer.SetAttribute(jsii.String("access_logs.s3.bucket"), jsii.String(props.AccessLogBucketName))
+	}
 	a.Https = a.LoadBalancer.AddListener(jsii.String("Https"), &elbv2.BaseApplicationListenerProps{
 		Port:         jsii.Number(443),
 		Protocol:     elbv2.ApplicationProtocol_HTTPS,

@@ -107,8 +107,8 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 		DatabaseInput: &awsglue.CfnDatabase_DatabaseInputProperty{Name: jsii.String(props.Database), Description: jsii.String("Platform logs in the log archive")},
 	})
 	c.Database.ApplyRemovalPolicy(props.RemovalPolicy, nil)
-	bucketURL := fmt.Sprintf("s3://%s/", *props.Archive.Bucket.BucketName())
 	for _, t := range props.Tables {
+		bucketURL := fmt.Sprintf("s3://%s/", *t.Stream.Store.Bucket.BucketName())
 		var columns []*awsglue.CfnTable_ColumnProperty
 		for _, col := range t.Columns {
 			columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(col.Name), Type: jsii.String(col.Type)})
@@ -154,7 +154,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 
 	c.ResultsBucket = awss3.NewBucket(self, jsii.String("ResultsBucket"), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_KMS,
-		EncryptionKey:          props.Archive.Key,
+		EncryptionKey:          props.Archive.App.Key,
 		BucketKeyEnabled:       jsii.Bool(true),
 		EnforceSSL:             jsii.Bool(true),
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -181,7 +181,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 				OutputLocation: jsii.String(fmt.Sprintf("s3://%s/results/", *c.ResultsBucket.BucketName())),
 				EncryptionConfiguration: &awsathena.CfnWorkGroup_EncryptionConfigurationProperty{
 					EncryptionOption: jsii.String("SSE_KMS"),
-					KmsKey:           props.Archive.Key.KeyArn(),
+					KmsKey:           props.Archive.App.Key.KeyArn(),
 				},
 			},
 		},

@@ -22,8 +22,8 @@ type LogDeliveryStreamProps struct {
 	// Name is the stream's name; WAF only logs to streams named
 	// aws-waf-logs-*. Required.
 	Name string
-	// Archive receives the logs. Required.
-	Archive *LogArchive
+	// Store receives the logs: the archive's App or Audit store. Required.
+	Store LogStore
 	// Layout is where in the archive, partitioned how. Required.
 	Layout Layout
 	// BufferInterval and BufferSizeMiB trade latency for fewer, larger
@@ -44,8 +44,8 @@ func (p LogDeliveryStreamProps) Validate() error {
 	if !streamName.MatchString(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 1-64 letters, digits, _ . or -, got %q", p.Name))
 	}
-	if p.Archive == nil {
-		errs = append(errs, errors.New("archive: required"))
+	if p.Store.Bucket == nil || p.Store.Key == nil {
+		errs = append(errs, errors.New("store: required (a bucket and its key)"))
 	}
 	if err := p.Layout.validate(); err != nil {
 		errs = append(errs, fmt.Errorf("layout: %w", err))
@@ -68,6 +68,8 @@ type LogDeliveryStream struct {
 	Stream awskinesisfirehose.CfnDeliveryStream
 	Role   awsiam.Role
 	Layout Layout
+	// Store is where the stream writes.
+	Store LogStore
 	// Arn is the stream's ARN, for WAF logging configurations and producers.
 	Arn *string
 }
@@ -87,12 +89,14 @@ func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDelive
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	s := &LogDeliveryStream{Construct: self, Layout: props.Layout}
+	s := &LogDeliveryStream{Construct: self, Layout: props.Layout, Store: props.Store}
 	stack := awscdk.Stack_Of(self)
-	bucket, key := props.Archive.Bucket, props.Archive.Key
+	bucket, key := props.Store.Bucket, props.Store.Key
 
 	errorLogs := awslogs.NewLogGroup(self, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
-		Retention:     awslogs.RetentionDays_THREE_MONTHS,
+		// A year: CloudWatch Logs groups are kept that long (Control Tower
+		// CT.CLOUDWATCH.PR.2); delivery errors are few.
+		Retention:     awslogs.RetentionDays_ONE_YEAR,
 		EncryptionKey: key,
 		RemovalPolicy: props.RemovalPolicy,
 	})

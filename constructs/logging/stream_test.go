@@ -25,9 +25,9 @@ var wafLayout = Layout{Root: "waf/", Keys: []PartitionKey{{Name: "dt"}}}
 func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 	stack := constructtest.NewStack(t)
 	archive := NewLogArchive(stack, "Archive", LogArchiveProps{})
-	app := NewLogDeliveryStream(stack, "AppLogs", LogDeliveryStreamProps{Name: "prd-app-logs", Archive: archive, Layout: appLayout})
-	waf := NewLogDeliveryStream(stack, "WafLogs", LogDeliveryStreamProps{Name: "aws-waf-logs-prd", Archive: archive, Layout: wafLayout})
-	node := NewLogDeliveryStream(stack, "NodeLogs", LogDeliveryStreamProps{Name: "prd-node-logs", Archive: archive, Layout: nodeLayout, RecordsEndWithNewline: true})
+	app := NewLogDeliveryStream(stack, "AppLogs", LogDeliveryStreamProps{Name: "prd-app-logs", Store: archive.App, Layout: appLayout})
+	waf := NewLogDeliveryStream(stack, "WafLogs", LogDeliveryStreamProps{Name: "aws-waf-logs-prd", Store: archive.Audit, Layout: wafLayout})
+	node := NewLogDeliveryStream(stack, "NodeLogs", LogDeliveryStreamProps{Name: "prd-node-logs", Store: archive.App, Layout: nodeLayout, RecordsEndWithNewline: true})
 	NewLogQueryCatalog(stack, "Catalog", LogQueryCatalogProps{
 		Database: "prd_logs", Archive: archive, WorkGroup: "prd-logs", BytesScannedCutoffGiB: 50,
 		Tables: []Table{

@@ -189,24 +189,49 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary
 	return c
 }
 
-// NewArtifactsBucket is the encrypted bucket canary artifacts go to.
-func NewArtifactsBucket(scope constructs.Construct, id string, key awskms.IKey, accessLogs awss3.IBucket, removal awscdk.RemovalPolicy) awss3.Bucket {
+// ArtifactsBucketProps configures NewArtifactsBucket.
+type ArtifactsBucketProps struct {
+	// Key encrypts the artifacts. Required.
+	Key awskms.IKey
+	// AccessLogBucket receives the bucket's server access logs. Required.
+	AccessLogBucket awss3.IBucket
+	// AccessLogBucketName is AccessLogBucket's physical name: written into
+	// the logging configuration as text, so that the template names the
+	// bucket (an import would hide it from CloudFormation hooks).
+	// @default - the bucket is referenced across stacks
+	AccessLogBucketName string
+	// RemovalPolicy applies to the bucket. @default awscdk.RemovalPolicy_RETAIN
+	RemovalPolicy awscdk.RemovalPolicy
+}
+
+// NewArtifactsBucket is where canaries keep their screenshots and HAR
+// files: encrypted, private, access-logged, expiring after 30 days.
+func NewArtifactsBucket(scope constructs.Construct, id string, p ArtifactsBucketProps) awss3.Bucket {
+	if p.RemovalPolicy == "" {
+		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	if p.Key == nil || p.AccessLogBucket == nil {
+		panic(fmt.Errorf("%s/%s: key and accessLogBucket: required", *scope.Node().Path(), id))
+	}
 	b := awss3.NewBucket(scope, jsii.String(id), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_KMS,
-		EncryptionKey:          key,
+		EncryptionKey:          p.Key,
 		BucketKeyEnabled:       jsii.Bool(true),
 		EnforceSSL:             jsii.Bool(true),
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
 		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		Versioned:              jsii.Bool(true),
-		ServerAccessLogsBucket: accessLogs,
+		ServerAccessLogsBucket: p.AccessLogBucket,
 		ServerAccessLogsPrefix: jsii.String("s3-access/canary-artifacts/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Expiration:                  awscdk.Duration_Days(jsii.Number(30)),
 			NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
 		}},
-		RemovalPolicy: removal,
+		RemovalPolicy: p.RemovalPolicy,
 	})
+	if p.AccessLogBucketName != "" {
+		b.Node().DefaultChild().(awss3.CfnBucket).AddPropertyOverride(jsii.String("LoggingConfiguration.DestinationBucketName"), p.AccessLogBucketName)
+	}
 	compliance.Suppress(b, compliance.Suppression{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Reason: "Canary artifacts are diagnostic and expire after 30 days; they stay in the environment's region."})
 	return b
 }
