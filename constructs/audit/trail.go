@@ -92,20 +92,33 @@ func NewTrail(scope constructs.Construct, id string, props TrailProps) *Trail {
 	// key policies for CloudTrail").
 	stack := awscdk.Stack_Of(self)
 	trailPrincipal := awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)
+	// Only on behalf of this account's trails (the confused-deputy guard):
+	// by pattern, since the trail's own ARN would make the key depend on
+	// the trail that depends on it.
+	trails := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/*", *stack.Partition(), *stack.Region(), *stack.Account())
+	fromTheseTrails := map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		"ArnLike":      map[string]any{"aws:SourceArn": trails},
+	}
 	props.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("AllowCloudTrailToEncrypt"),
 		Principals: &[]awsiam.IPrincipal{trailPrincipal},
 		Actions:    jsii.Strings("kms:GenerateDataKey*"),
 		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]any{"StringLike": map[string]any{
-			"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", *stack.Partition(), *stack.Account()),
-		}},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"ArnLike":      map[string]any{"aws:SourceArn": trails},
+			"StringLike": map[string]any{
+				"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", *stack.Partition(), *stack.Account()),
+			},
+		},
 	}), jsii.Bool(true))
 	props.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("AllowCloudTrailToDescribeKey"),
 		Principals: &[]awsiam.IPrincipal{trailPrincipal},
 		Actions:    jsii.Strings("kms:DescribeKey"),
 		Resources:  jsii.Strings("*"),
+		Conditions: &fromTheseTrails,
 	}), jsii.Bool(true))
 	compliance.Suppress(self,
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "CloudTrail's delivery role has one least-privilege policy for its own log group, generated with the trail."},

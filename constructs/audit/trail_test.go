@@ -28,12 +28,19 @@ func TestTrail(t *testing.T) {
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"KmsKeyId": assertions.Match_AnyValue(), "RetentionInDays": 365})
 	})
-	t.Run("CloudTrail may encrypt with the archive key", func(t *testing.T) {
-		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
-			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Sid": "AllowCloudTrailToEncrypt", "Action": "kms:GenerateDataKey*", "Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
-			})})},
-		})
+	t.Run("CloudTrail may use the audit key for this account's trails only", func(t *testing.T) {
+		fromTheseTrails := map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": "111111111111"},
+			"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:cloudtrail:ap-northeast-1:111111111111:trail/*"},
+		}
+		for sid, action := range map[string]string{"AllowCloudTrailToEncrypt": "kms:GenerateDataKey*", "AllowCloudTrailToDescribeKey": "kms:DescribeKey"} {
+			tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+				"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+					"Sid": sid, "Action": action, "Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
+					"Condition": assertions.Match_ObjectLike(&fromTheseTrails),
+				})})},
+			})
+		}
 	})
 	t.Run("CloudTrail may write to the archive", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]any{
