@@ -22,10 +22,10 @@ diff.resources.forEachDifference((logicalId, change) => {
   const props = [];
   if (change.isUpdate) {
     for (const [name, p] of Object.entries(change.propertyUpdates)) {
-      props.push({ name, impact: p.changeImpact || 'WILL_UPDATE' });
+      props.push({ name, impact: p.changeImpact || 'WILL_UPDATE', old: p.oldValue, new: p.newValue });
     }
-    for (const [name] of Object.entries(change.otherChanges)) {
-      props.push({ name, impact: 'WILL_UPDATE' });
+    for (const [name, p] of Object.entries(change.otherChanges)) {
+      props.push({ name, impact: 'WILL_UPDATE', old: p.oldValue, new: p.newValue });
     }
   }
   const oldRes = (oldT.Resources || {})[logicalId] || {};

@@ -54,12 +54,16 @@ func (r Report) WriteMarkdown(w io.Writer, allowed bool) {
 		if s.SecurityGroupsChanged {
 			fmt.Fprintln(w, "- ⚠️ **Security group rules changed**")
 		}
+		if s.PermissionsBroadened || s.SecurityGroupsChanged {
+			// Markdown needs a blank line between a list and a table.
+			fmt.Fprintln(w)
+		}
 		fmt.Fprintln(w, "| | resource | type | impact | properties |")
 		fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
 		for _, c := range s.Changes {
 			var props []string
 			for _, p := range c.Properties {
-				props = append(props, fmt.Sprintf("%s (%s)", p.Name, strings.ToLower(strings.TrimPrefix(p.Impact, "WILL_"))))
+				props = append(props, fmt.Sprintf("%s (%s)%s", p.Name, strings.ToLower(strings.TrimPrefix(p.Impact, "WILL_")), valuesCell(p.Values())))
 			}
 			impact := c.Impact
 			if c.DeletionPolicy == "Retain" && c.deletes() {
@@ -69,4 +73,30 @@ func (r Report) WriteMarkdown(w io.Writer, allowed bool) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// maxValuesShown bounds the values listed for one property in a cell.
+const maxValuesShown = 5
+
+// valuesCell renders a property's changed values for a table cell.
+func valuesCell(values []ValueChange) string {
+	if len(values) == 0 {
+		return ""
+	}
+	var parts []string
+	for i, v := range values {
+		if i == maxValuesShown {
+			parts = append(parts, fmt.Sprintf("and %d more", len(values)-maxValuesShown))
+			break
+		}
+		parts = append(parts, cellEscape(v.String()))
+	}
+	return ": " + strings.Join(parts, "; ")
+}
+
+// cellEscape keeps a value from breaking the table: pipes and newlines.
+func cellEscape(s string) string {
+	s = strings.ReplaceAll(s, "|", "\\|")
+	s = strings.ReplaceAll(s, "\n", " ")
+	return strings.ReplaceAll(s, "`", "'")
 }

@@ -16,16 +16,24 @@ import (
 
 // Change is one resource change, as the CDK diff engine sees it.
 type Change struct {
-	LogicalID      string `json:"logicalId"`
-	Type           string `json:"type"`
-	Change         string `json:"change"` // added, removed, changed
-	Impact         string `json:"impact"` // WILL_UPDATE, WILL_REPLACE, MAY_REPLACE, WILL_DESTROY, WILL_ORPHAN, ...
-	DeletionPolicy string `json:"deletionPolicy"`
-	Properties     []struct {
-		Name   string `json:"name"`
-		Impact string `json:"impact"`
-	} `json:"properties"`
+	LogicalID      string           `json:"logicalId"`
+	Type           string           `json:"type"`
+	Change         string           `json:"change"` // added, removed, changed
+	Impact         string           `json:"impact"` // WILL_UPDATE, WILL_REPLACE, MAY_REPLACE, WILL_DESTROY, WILL_ORPHAN, ...
+	DeletionPolicy string           `json:"deletionPolicy"`
+	Properties     []PropertyChange `json:"properties"`
 }
+
+// PropertyChange is one changed property of a resource, with its values.
+type PropertyChange struct {
+	Name   string `json:"name"`
+	Impact string `json:"impact"`
+	Old    any    `json:"old"`
+	New    any    `json:"new"`
+}
+
+// Values are the leaves of the property that changed, old and new.
+func (p PropertyChange) Values() []ValueChange { return leafChanges("", p.Old, p.New) }
 
 // StackReport is the review of one stack.
 type StackReport struct {

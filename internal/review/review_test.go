@@ -34,8 +34,8 @@ func TestReviewFlagsReplacementFirst(t *testing.T) {
 	report.WriteMarkdown(&md, false)
 	for _, w := range []string{
 		"**Destructive changes: this review fails.**",
-		"| 🛑 destructive | `NodeGroupGeneral` | AWS::EKS::Nodegroup | WILL_REPLACE | InstanceTypes (replace) |",
-		"| ✏️ change | `WebAcl` | AWS::WAFv2::WebACL | WILL_UPDATE | Rules (update) |",
+		"| 🛑 destructive | `NodeGroupGeneral` | AWS::EKS::Nodegroup | WILL_REPLACE | InstanceTypes (replace): [0]: m7i.2xlarge → m7i.4xlarge |",
+		"| ✏️ change | `WebAcl` | AWS::WAFv2::WebACL | WILL_UPDATE | Rules (update): [AWSManagedRulesSQLiRuleSet]: {\"Name\":\"AWSManagedRulesSQLiRuleSet\"",
 		"| ➕ add | `ExternalCanary` | AWS::Synthetics::Canary | WILL_CREATE |",
 	} {
 		if !strings.Contains(md.String(), w) {
@@ -75,5 +75,45 @@ func TestReviewRemovedStack(t *testing.T) {
 		if !strings.Contains(md.String(), w) {
 			t.Errorf("report lacks %q:\n%s", w, md.String())
 		}
+	}
+}
+
+// TestLeafChanges: the review names each changed value, old and new, so
+// that a weight jump or a resize is visible.
+func TestLeafChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new any
+		want     []string
+	}{
+		{"scalar", float64(10), float64(100), []string{"10 → 100"}},
+		{"nested", map[string]any{"ScalingConfig": map[string]any{"DesiredSize": float64(6), "MaxSize": float64(12)}},
+			map[string]any{"ScalingConfig": map[string]any{"DesiredSize": float64(8), "MaxSize": float64(12)}}, []string{"ScalingConfig.DesiredSize: 6 → 8"}},
+		{"added key", map[string]any{}, map[string]any{"Weight": float64(0)}, []string{"Weight: (none) → 0"}},
+		{"list by position", []any{"a", "b"}, []any{"a", "c", "d"}, []string{"[1]: b → c", "[2]: (none) → d"}},
+		{"list by identity", []any{map[string]any{"Key": "team", "Value": "a"}, map[string]any{"Key": "env", "Value": "prd"}},
+			[]any{map[string]any{"Key": "env", "Value": "prd"}, map[string]any{"Key": "team", "Value": "b"}}, []string{"[team].Value: a → b"}},
+		{"intrinsics are leaves", map[string]any{"Ref": "Old"}, map[string]any{"Fn::GetAtt": []any{"New", "Arn"}}, []string{"<Old> → <New.Arn>"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range leafChanges("", tc.old, tc.new) {
+				got = append(got, c.String())
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("leafChanges = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestMarkdownTableAfterFlags: a table right after a list renders as raw
+// text in GitHub's Markdown; a blank line must separate them.
+func TestMarkdownTableAfterFlags(t *testing.T) {
+	r := Report{Env: "prd", Stacks: []StackReport{{Name: "prd-x", PermissionsBroadened: true, Changes: []Change{{LogicalID: "Role", Type: "AWS::IAM::Policy", Change: "changed", Impact: "WILL_UPDATE"}}}}}
+	var md bytes.Buffer
+	r.WriteMarkdown(&md, false)
+	if !strings.Contains(md.String(), "- ⚠️ **IAM permissions broadened**\n\n| | resource |") {
+		t.Errorf("no blank line between the flags and the table:\n%s", md.String())
 	}
 }
