@@ -30,6 +30,8 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	m, e := cfg.Monitoring, cfg.Edge
 	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
 		Name: cfg.Name, SlackWorkspaceID: m.Slack.WorkspaceID, SlackChannelID: m.Slack.ChannelID, RemovalPolicy: removalPolicy(cfg),
+		// Every stack of the env is <env>-<part>: its alarms and no other.
+		AlarmNamePrefix: cfg.Name + "-",
 	})
 	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", logs.Archive.Key, logs.Archive.AccessLogBucket, removalPolicy(cfg))
 	monitoring.NewCanary(s, "ExternalCanary", monitoring.CanaryProps{
@@ -58,7 +60,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
 		})
 	}
-	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Name: cfg.Name})
+	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Channel: channel, Name: cfg.Name})
 	for _, stream := range []struct {
 		*logging.LogDeliveryStream
 		continuous bool
