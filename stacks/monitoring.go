@@ -30,6 +30,8 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	m, e := cfg.Monitoring, cfg.Edge
 	channel := monitoring.NewAlarmChannel(s, "Alarms", monitoring.AlarmChannelProps{
 		Name: cfg.Name, SlackWorkspaceID: m.Slack.WorkspaceID, SlackChannelID: m.Slack.ChannelID, RemovalPolicy: removalPolicy(cfg),
+		// Every stack of the env is <env>-<part>: its alarms and no other.
+		AlarmNamePrefix: cfg.Name + "-",
 	})
 	artifacts := monitoring.NewArtifactsBucket(s, "CanaryArtifacts", monitoring.ArtifactsBucketProps{
 		Key: logs.Archive.App.Key, AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogBucketName: AccessLogBucketName(cfg),
@@ -61,7 +63,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
 		})
 	}
-	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Topic: channel.Topic, Name: cfg.Name})
+	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Channel: channel, Name: cfg.Name})
 	for _, stream := range []struct {
 		*logging.LogDeliveryStream
 		continuous bool

@@ -32,7 +32,7 @@ func TestMonitoring(t *testing.T) {
 		Cluster: "prd-blue", Service: "checkout", Level: "FATAL", Metric: alerting.Metric("prd-blue", "checkout", "FATAL"),
 		LogGroupName: "/platform/prd/alerting", MaxPerFiveMinutes: 0, Action: channel.Action,
 	})
-	NewNodeGroupLaunchAlerts(stack, "NodeGroupLaunch", NodeGroupLaunchAlertsProps{Topic: channel.Topic, Name: "prd"})
+	NewNodeGroupLaunchAlerts(stack, "NodeGroupLaunch", NodeGroupLaunchAlertsProps{Channel: channel, Name: "prd"})
 	tmpl := constructtest.Template(t, stack)
 
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })

@@ -5,16 +5,14 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
 // NodeGroupLaunchAlertsProps configures NodeGroupLaunchAlerts.
 type NodeGroupLaunchAlertsProps struct {
-	// Topic is the alarm channel's topic (AWS Chatbot reads it). Required.
-	Topic awssns.ITopic
+	// Channel is the alarm channel (AWS Chatbot reads its topic). Required.
+	Channel *AlarmChannel
 	// Name says whose node groups in the message, e.g. "prd". Required.
 	Name string
 }
@@ -22,8 +20,8 @@ type NodeGroupLaunchAlertsProps struct {
 // Validate reports every problem with the props.
 func (p NodeGroupLaunchAlertsProps) Validate() error {
 	var errs []error
-	if p.Topic == nil {
-		errs = append(errs, errors.New("topic: required"))
+	if p.Channel == nil {
+		errs = append(errs, errors.New("channel: required"))
 	}
 	if p.Name == "" {
 		errs = append(errs, errors.New("name: required"))
@@ -69,23 +67,21 @@ func NewNodeGroupLaunchAlerts(scope constructs.Construct, id string, p NodeGroup
 			Detail:     &map[string]any{"AutoScalingGroupName": awsevents.Match_Prefix(jsii.String(eksNodeGroupPrefix))},
 		},
 	})
-	a.Rule.AddTarget(awseventstargets.NewSnsTopic(p.Topic, &awseventstargets.SnsTopicProps{
-		Message: awsevents.RuleTargetInput_FromObject(map[string]any{
-			"version": "1.0",
-			"source":  "custom",
-			"id":      field("$.id"),
-			"content": map[string]any{
-				"textType":    "client-markdown",
-				"title":       fmt.Sprintf(":warning: %s: EKS node group could not launch an instance", p.Name),
-				"description": fmt.Sprintf("Auto Scaling group `%s` (EKS names it eks-NODEGROUP-ID): %s Cause: %s", group, field("$.detail.StatusMessage"), field("$.detail.Cause")),
-				"nextSteps": []string{
-					"EKS console, the cluster's Compute tab: the node group's health issues.",
-					"Insufficient capacity: add instance types to the node group in its config; a quota: raise it in Service Quotas.",
-					"Pods waiting for nodes: kubectl get pods -A --field-selector=status.phase=Pending",
-				},
+	p.Channel.AddRule(a.Rule, awsevents.RuleTargetInput_FromObject(map[string]any{
+		"version": "1.0",
+		"source":  "custom",
+		"id":      field("$.id"),
+		"content": map[string]any{
+			"textType":    "client-markdown",
+			"title":       fmt.Sprintf(":warning: %s: EKS node group could not launch an instance", p.Name),
+			"description": fmt.Sprintf("Auto Scaling group `%s` (EKS names it eks-NODEGROUP-ID): %s Cause: %s", group, field("$.detail.StatusMessage"), field("$.detail.Cause")),
+			"nextSteps": []string{
+				"EKS console, the cluster's Compute tab: the node group's health issues.",
+				"Insufficient capacity: add instance types to the node group in its config; a quota: raise it in Service Quotas.",
+				"Pods waiting for nodes: kubectl get pods -A --field-selector=status.phase=Pending",
 			},
-			"metadata": map[string]any{"eventType": "NodeGroupLaunchUnsuccessful", "threadId": group},
-		}),
+		},
+		"metadata": map[string]any{"eventType": "NodeGroupLaunchUnsuccessful", "threadId": group},
 	}))
 	return a
 }

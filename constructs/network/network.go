@@ -92,6 +92,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) *Netw
 	if err := props.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
+	env := policyEnvOf(scope, id)
 	n := &Network{Construct: constructs.NewConstruct(scope, &id)}
 	vpcBits := netip.MustParsePrefix(props.Cidr).Bits()
 
@@ -120,7 +121,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) *Netw
 	}
 
 	n.FlowLogs = newFlowLogs(n, props)
-	n.EndpointSecurityGroup = addEndpoints(n, n.Vpc, props.Cidr)
+	n.EndpointSecurityGroup = addEndpoints(n, n.Vpc, props.Cidr, env)
 	suppressNetwork(n)
 	return n
 }

@@ -109,7 +109,7 @@ func TestNetwork(t *testing.T) {
 				"ServiceName":     map[string]any{"Fn::Join": []any{"", []any{"com.amazonaws.", map[string]any{"Ref": "AWS::Region"}, "." + svc}}},
 			})
 		}
-		for _, svc := range []string{"ecr.api", "ecr.dkr", "sts", "logs", "ec2", "elasticloadbalancing", "eks-auth", "ssm"} {
+		for _, svc := range []string{"ecr.api", "ecr.dkr", "sts", "logs", "ec2", "elasticloadbalancing", "eks-auth", "ssm", "ssmmessages", "ec2messages"} {
 			vgw.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), map[string]any{
 				"VpcEndpointType":   "Interface",
 				"ServiceName":       "com.amazonaws.ap-northeast-1." + svc,
