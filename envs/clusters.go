@@ -6,6 +6,10 @@ package envs
 type Cluster struct {
 	// Name is the cluster's short name, e.g. blue or green.
 	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
+	// State is active, or retiring: the last step before the cluster is
+	// removed (weight 0, deletion protection off, alarms muted, the cluster
+	// deleted with its stack rather than kept). @default active
+	State ClusterState `json:"state,omitempty" jsonschema:"enum=active,enum=retiring"`
 	// Version is the control plane's Kubernetes minor version, e.g. "1.33".
 	// It moves one minor at a time: EKS cannot skip a minor.
 	Version string `json:"version"`
@@ -29,6 +33,18 @@ type Cluster struct {
 	// NodeGroups are the cluster's versioned managed node groups.
 	NodeGroups []NodeGroup `json:"nodeGroups" jsonschema:"minItems=1"`
 }
+
+// ClusterState is where a cluster is in its life.
+type ClusterState string
+
+const (
+	// ClusterActive serves at its Route 53 weight.
+	ClusterActive ClusterState = "active"
+	// ClusterRetiring takes no traffic and is ready to be removed: its
+	// stacks lose termination and deletion protection, its alarms stop
+	// paging, and the cluster goes with its stack.
+	ClusterRetiring ClusterState = "retiring"
+)
 
 // Endpoint is the reach of the Kubernetes API endpoint.
 type Endpoint struct {
@@ -85,10 +101,16 @@ type TaintEffect string
 // The taint effects EKS managed node groups accept.
 var TaintEffects = []TaintEffect{"NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"}
 
-// NodeGroup is one versioned managed node group. A group is identified by
-// its pool and Kubernetes version: upgrading means adding a group with the
-// new version, draining the old one, then removing it from the config.
+// NodeGroup is one versioned managed node group, identified by its name.
+// Its version is upgraded in place, or a new group (another name) is added
+// beside it, the old one drained, then removed from the config.
 type NodeGroup struct {
+	// Name identifies the group in its cluster: its construct id and its
+	// platform.ecplatform.io/node-group label. Bumping Version on a named
+	// group upgrades it in place (EKS replaces its nodes a few at a time);
+	// a new name in the same pool is a new group beside it.
+	// @default <pool>-<version with dashes>, e.g. general-1-34
+	Name string `json:"name,omitempty" jsonschema:"pattern=^[a-z][a-z0-9-]{0,38}[a-z0-9]$"`
 	// Pool is the workload pool the group serves, e.g. general or batch;
 	// Deployments select it with node affinity on platform.ecplatform.io/pool.
 	Pool string `json:"pool" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
@@ -124,8 +146,18 @@ type Taint struct {
 	Effect TaintEffect `json:"effect" jsonschema:"enum=NO_SCHEDULE,enum=PREFER_NO_SCHEDULE,enum=NO_EXECUTE"`
 }
 
-// ID is the node group's identity within its cluster, e.g. general-1-33.
-func (g NodeGroup) ID() string { return g.Pool + "-" + dashed(g.Version) }
+// ID is the node group's identity within its cluster: its name, by
+// default pool and version (general-1-33), which every group had before
+// names existed, so that a deployed group keeps its logical id.
+func (g NodeGroup) ID() string {
+	if g.Name != "" {
+		return g.Name
+	}
+	return DefaultNodeGroupName(g.Pool, g.Version)
+}
+
+// DefaultNodeGroupName is the name of a group that sets none.
+func DefaultNodeGroupName(pool, version string) string { return pool + "-" + dashed(version) }
 
 func dashed(version string) string {
 	out := []byte(version)

@@ -8,6 +8,8 @@ const (
 	// that it is validated against every range the env routes (EKS, left
 	// to pick, knows only the VPC).
 	DefaultServiceCidr = "10.100.0.0/16"
+	// DefaultMaxWeightStep lets a migration go 0, 50, 100 in two deploys.
+	DefaultMaxWeightStep = 50
 )
 
 // intDefault is a whole-number field and the value it takes when the file
@@ -31,6 +33,7 @@ func SetDefaults(c *Config) {
 	alp := mp.Child("alertingLogs")
 	for _, d := range []intDefault{
 		{NewPath("edge").Child("waf").Child("rateWindowSeconds"), &c.Edge.Waf.RateWindowSeconds, 300},
+		{NewPath("edge").Child("maxWeightStep"), &c.Edge.MaxWeightStep, DefaultMaxWeightStep},
 		{ap.Child("infrequentAccessAfterDays"), &l.Archive.InfrequentAccessAfterDays, 30},
 		{ap.Child("glacierAfterDays"), &l.Archive.GlacierAfterDays, 90},
 		{ap.Child("expireAfterDays"), &l.Archive.ExpireAfterDays, 400},
@@ -69,6 +72,9 @@ func SetDefaults(c *Config) {
 	}
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
+		if cl.State == "" {
+			cl.State = ClusterActive
+		}
 		if cl.ServiceCidr == "" {
 			cl.ServiceCidr = DefaultServiceCidr
 		}

@@ -32,6 +32,10 @@ type Edge struct {
 	// ClusterWeights are the Route 53 weights by cluster name, 0..255; 0
 	// takes a cluster out of service. Every cluster is listed.
 	ClusterWeights map[string]int `json:"clusterWeights"`
+	// MaxWeightStep is the most a cluster's weight may move in one deploy,
+	// checked against what is deployed: traffic shifts by reviewed steps.
+	// @default 50
+	MaxWeightStep int `json:"maxWeightStep,omitempty" jsonschema:"minimum=1,maximum=255"`
 	// Waf configures the web ACL of the internet-facing ALBs.
 	Waf Waf `json:"waf"`
 }

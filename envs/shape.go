@@ -229,7 +229,9 @@ func structFields(t reflect.Type) map[string]reflect.StructField {
 	return fields
 }
 
-func sortedKeys(m map[string]reflect.StructField) []string {
+// sortedKeys are a map's keys in order, for messages and checks that do
+// not depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

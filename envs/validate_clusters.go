@@ -14,6 +14,7 @@ import (
 var (
 	clusterNamePattern  = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
 	poolPattern         = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+	nodeGroupName       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
 	roleArnPattern      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	// Graviton families carry a "g" right after the generation digit
@@ -51,6 +52,15 @@ func validateClusters(c *Config, errs *ErrorList) {
 
 func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 	cpMinor, cpOK := validateVersion(cl.Version, p.Child("version"), errs)
+	switch cl.State {
+	case ClusterActive:
+	case ClusterRetiring:
+		if w, ok := c.Edge.ClusterWeights[cl.Name]; ok && w != 0 {
+			errs.Add(p.Child("state"), "a retiring cluster takes no traffic: set edge.clusterWeights.%s to 0 (it is %d), moving it down by at most edge.maxWeightStep a deploy", cl.Name, w)
+		}
+	default:
+		errs.NotSupported(p.Child("state"), cl.State, []string{string(ClusterActive), string(ClusterRetiring)})
+	}
 	validateServiceCidr(c, cl.ServiceCidr, p.Child("serviceCidr"), errs)
 	if len(cl.Endpoint.PublicAccessCidrs) > 0 && c.Protection.TerminationProtection {
 		errs.Add(p.Child("endpoint").Child("publicAccessCidrs"), "a public Kubernetes API endpoint is refused in an env with termination protection (production): reach the API from the VPC or over Direct Connect, and remove the list")
@@ -127,9 +137,16 @@ func validateNodeGroups(cl Cluster, cpMinor int, cpOK bool, p *Path, errs *Error
 				errs.Add(gp.Child("version"), "%s is %d minors behind the control plane (%s); EKS allows at most %d: upgrade this pool's nodes before the control plane", g.Version, cpMinor-ngMinor, cl.Version, MaxNodeSkewMinors)
 			}
 		}
+		if g.Name != "" && !nodeGroupName.MatchString(g.Name) {
+			errs.Invalid(gp.Child("name"), fmt.Sprintf("%q", g.Name), "must be 2-40 lowercase letters, digits or -, starting with a letter")
+		}
 		if g.Pool != "" && g.Version != "" {
 			if j, dup := ids[g.ID()]; dup {
-				errs.Add(gp, "pool %s at version %s is also nodeGroups[%d]: a pool has one group per version", g.Pool, g.Version, j)
+				if g.Name == "" {
+					errs.Add(gp, "pool %s at version %s is also nodeGroups[%d] (both named %s): give one of them a name", g.Pool, g.Version, j, g.ID())
+				} else {
+					errs.Add(gp.Child("name"), "%s is also the name of nodeGroups[%d]: node group names are unique in a cluster", g.ID(), j)
+				}
 			}
 			ids[g.ID()] = i
 		}

@@ -57,6 +57,9 @@ func validateEdge(c *Config, errs *ErrorList) {
 		errs.Add(tp, "stable + canary must sum to 100, got %d + %d = %d", tw.Stable, tw.Canary, tw.Stable+tw.Canary)
 	}
 	validateClusterWeights(c, p.Child("clusterWeights"), errs)
+	if e.MaxWeightStep < 1 || e.MaxWeightStep > 255 {
+		errs.Add(p.Child("maxWeightStep"), "must be between 1 and 255 (Route 53 weights), got %d", e.MaxWeightStep)
+	}
 	validateWaf(e.Waf, p.Child("waf"), errs)
 }
 

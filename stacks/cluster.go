@@ -20,7 +20,9 @@ type ClusterStack struct {
 	// ShortName is the config's name for the cluster (blue); the cluster's
 	// own name is <env>-<short name>.
 	ShortName string
-	Cluster   *cluster.Cluster
+	// Retiring is set for a cluster in state retiring.
+	Retiring bool
+	Cluster  *cluster.Cluster
 	// ApiGatewayNamespace holds the API gateway's Services, which the
 	// edge's TargetGroupBindings target.
 	ApiGatewayNamespace *cluster.Namespace
@@ -39,7 +41,8 @@ var taintEffects = map[envs.TaintEffect]awseksv2.TaintEffect{
 
 // NewClusterStack maps one cluster's config to the cluster constructs.
 func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net *NetworkStack, logs *LoggingStack) *ClusterStack {
-	s := &ClusterStack{ShortName: cl.Name, Stack: newStack(stage, cfg, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
+	s := &ClusterStack{ShortName: cl.Name, Retiring: cl.State == envs.ClusterRetiring,
+		Stack: newClusterPartStack(stage, cfg, cl, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
 	version, _ := cluster.LookupVersion(cl.Version)
 	layer := awslambda.NewLayerVersion(s.Stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
 		Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(nodeModules(), version.KubectlLayerPackage, "lib", "layer.zip")), nil),
@@ -58,6 +61,13 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		// A stable name gives the control-plane logs a log group we own.
 		Name: cfg.Name + "-" + cl.Name,
 	})
+	if s.Retiring {
+		// Its stack's deletion deletes the cluster (in envs that keep data,
+		// its keys and log groups stay, as listed by the removal step), and
+		// the review of what is deployed knows it may be removed.
+		s.Cluster.Cluster.ApplyRemovalPolicy(awscdk.RemovalPolicy_DESTROY)
+		awscdk.Tags_Of(s.Cluster.Cluster.Node().DefaultChild()).Add(jsii.String(cluster.TagState), jsii.String(cluster.StateRetiring), nil)
+	}
 	for _, g := range cl.NodeGroups {
 		ami, _ := cluster.LookupAmiType(string(g.AmiType))
 		var taints []*awseksv2.TaintSpec

@@ -15,7 +15,9 @@ import (
 // ALBs, their weighted targets and the external ALB's web ACL.
 type EdgeStack struct {
 	awscdk.Stack
-	Cluster            string
+	Cluster string
+	// Retiring is set for the edge of a cluster in state retiring.
+	Retiring           bool
 	External, Internal *edge.Alb
 	// Targets by ALB: "external", "internal".
 	Targets map[string]*edge.WeightedTargets
@@ -24,8 +26,11 @@ type EdgeStack struct {
 }
 
 // NewEdgeStack maps cfg.Edge to one cluster's edge constructs.
-func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name string, net *NetworkStack, logs *LoggingStack) *EdgeStack {
-	s := &EdgeStack{Stack: newStack(stage, cfg, "edge-"+name, "ALBs, WAF and weighted targets of cluster "+name), Cluster: name, Targets: map[string]*edge.WeightedTargets{}}
+func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, c envs.Cluster, net *NetworkStack, logs *LoggingStack) *EdgeStack {
+	name := c.Name
+	s := &EdgeStack{Stack: newClusterPartStack(stage, cfg, c, "edge-"+name, "ALBs, WAF and weighted targets of cluster "+name), Cluster: name, Retiring: cl.Retiring, Targets: map[string]*edge.WeightedTargets{}}
+	// A retiring cluster's load balancers can be deleted with their stack.
+	deletionProtection := cfg.Protection.TerminationProtection && !cl.Retiring
 	e := cfg.Edge
 	var externalCert awscertificatemanager.ICertificate
 	if e.ExternalCertificateArn != "" {
@@ -44,13 +49,13 @@ func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, name s
 	s.External = edge.NewExternalAlb(s.Stack, "External", edge.AlbProps{
 		Vpc: vpc, Certificate: externalCert,
 		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/external", AccessLogBucketName: AccessLogBucketName(cfg),
-		DeletionProtection: cfg.Protection.TerminationProtection,
+		DeletionProtection: deletionProtection,
 	})
 	s.Internal = edge.NewInternalAlb(s.Stack, "Internal", edge.AlbProps{
 		Vpc: vpc, Certificate: internalCert,
 		AccessLogBucket: logs.Archive.AccessLogBucket, AccessLogPrefix: "alb/" + name + "/internal", AccessLogBucketName: AccessLogBucketName(cfg),
 		AllowedCidrs:       append(append([]string{}, cfg.Network.OnPremCidrs...), cfg.Network.VpcCidr),
-		DeletionProtection: cfg.Protection.TerminationProtection,
+		DeletionProtection: deletionProtection,
 	})
 	g := e.ApiGateway
 	for _, t := range []struct {

@@ -49,19 +49,20 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	for _, es := range edges {
 		for key, alb := range map[string]elbv2.ApplicationLoadBalancer{"external": es.External.LoadBalancer, "internal": es.Internal.LoadBalancer} {
 			t := es.Targets[key]
-			monitoring.NewAlbAlarms(s, fmt.Sprintf("Alb-%s-%s", es.Cluster, key), monitoring.AlbAlarmsProps{
+			alarms := monitoring.NewAlbAlarms(s, fmt.Sprintf("Alb-%s-%s", es.Cluster, key), monitoring.AlbAlarmsProps{
 				Name: fmt.Sprintf("%s %s %s", cfg.Name, es.Cluster, key), LoadBalancer: alb,
 				TargetGroups: []elbv2.ApplicationTargetGroup{t.Stable, t.Canary}, Action: channel.Action,
 				Max5xxPerFiveMinutes: m.Max5xxPerFiveMinutes,
 			})
+			muteIf(es.Retiring, alarms)
 		}
-		monitoring.NewWafAlarms(s, "Waf-"+es.Cluster, es.WebAclName, m.MaxWafBlockedPerFiveMinutes, channel.Action)
+		muteIf(es.Retiring, monitoring.NewWafAlarms(s, "Waf-"+es.Cluster, es.WebAclName, m.MaxWafBlockedPerFiveMinutes, channel.Action))
 	}
 	for _, cs := range clusters {
 		name := cs.Cluster.Name
-		monitoring.NewClusterAlarms(s, "Cluster-"+cs.ShortName, monitoring.ClusterAlarmsProps{
+		muteIf(cs.Retiring, monitoring.NewClusterAlarms(s, "Cluster-"+cs.ShortName, monitoring.ClusterAlarmsProps{
 			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
-		})
+		}))
 	}
 	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Channel: channel, Name: cfg.Name})
 	for _, stream := range []struct {
@@ -72,4 +73,12 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, monitoring.FirehoseAlarmsProps{StreamName: name, Action: channel.Action, Continuous: stream.continuous})
 	}
 	return &MonitoringStack{Stack: s, Channel: channel}
+}
+
+// muteIf mutes the alarms of what is retiring: a cluster at weight 0 on
+// its way out pages nobody.
+func muteIf(retiring bool, set *monitoring.AlarmSet) {
+	if retiring {
+		set.Mute()
+	}
 }

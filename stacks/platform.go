@@ -58,7 +58,7 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	for _, cl := range cfg.Clusters {
 		cs := NewClusterStack(stage, cfg, cl, e.Network, e.Logging)
 		e.Clusters = append(e.Clusters, cs)
-		e.Edges = append(e.Edges, NewEdgeStack(stage, cfg, cs, cl.Name, e.Network, e.Logging))
+		e.Edges = append(e.Edges, NewEdgeStack(stage, cfg, cs, cl, e.Network, e.Logging))
 	}
 	e.DNS = NewDNSStack(stage, cfg, e.Edges)
 	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Clusters, e.Edges)
@@ -68,10 +68,21 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 
 // newStack creates the stack <env>-<part> with the env's protection.
 func newStack(stage awscdk.Stage, cfg *envs.Config, part, description string) awscdk.Stack {
+	return newStackProtected(stage, cfg, part, description, cfg.Protection.TerminationProtection)
+}
+
+// newClusterPartStack creates a stack of one cluster (its cluster or edge
+// stack): a retiring cluster's stacks lose termination protection, the
+// first step of their removal.
+func newClusterPartStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, part, description string) awscdk.Stack {
+	return newStackProtected(stage, cfg, part, description, cfg.Protection.TerminationProtection && cl.State != envs.ClusterRetiring)
+}
+
+func newStackProtected(stage awscdk.Stage, cfg *envs.Config, part, description string, protected bool) awscdk.Stack {
 	return awscdk.NewStack(stage, jsii.String(part), &awscdk.StackProps{
 		StackName:             jsii.String(cfg.Name + "-" + part),
 		Description:           jsii.String(fmt.Sprintf("%s (%s): %s", cfg.Name, part, description)),
-		TerminationProtection: jsii.Bool(cfg.Protection.TerminationProtection),
+		TerminationProtection: jsii.Bool(protected),
 	})
 }
 

@@ -41,11 +41,11 @@ func NewServicesStacks(stage awscdk.Stage, cfg *envs.Config, logs *LoggingStack,
 		for _, svc := range services {
 			for _, cs := range clusters {
 				for _, a := range alarms[svc] {
-					monitoring.NewLogLineAlarm(s.Stack, fmt.Sprintf("Log-%s-%s-%s", cs.ShortName, a.Service, a.Level), monitoring.LogLineAlarmProps{
+					muteIf(cs.Retiring, monitoring.NewLogLineAlarm(s.Stack, fmt.Sprintf("Log-%s-%s-%s", cs.ShortName, a.Service, a.Level), monitoring.LogLineAlarmProps{
 						Cluster: cs.Cluster.Name, Service: a.Service, Level: string(a.Level),
 						Metric:       logs.Alerting.Metric(cs.Cluster.Name, a.Service, string(a.Level)),
 						LogGroupName: logs.Alerting.Name, MaxPerFiveMinutes: a.MaxPerFiveMinutes, Action: mon.Channel.Action,
-					})
+					}))
 				}
 			}
 		}

@@ -20,6 +20,11 @@ const (
 	LabelKubeVersion = "platform.ecplatform.io/kubernetes-version"
 	// TaintDraining marks the nodes of a draining group NoSchedule.
 	TaintDraining = "platform.ecplatform.io/draining"
+	// TagState tags a cluster with its state; StateRetiring marks one that
+	// takes no traffic and may be removed. The review reads it from what is
+	// deployed.
+	TagState      = "platform.ecplatform.io/state"
+	StateRetiring = "retiring"
 )
 
 var poolName = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)

@@ -49,6 +49,14 @@ func newAlarmSet(scope constructs.Construct, id string, action awscloudwatch.IAl
 	return set
 }
 
+// Mute stops the set's alarms from notifying while they keep evaluating:
+// for what is being retired, whose silence or errors page nobody.
+func (s *AlarmSet) Mute() {
+	for _, a := range s.Alarms {
+		a.Node().DefaultChild().(awscloudwatch.CfnAlarm).SetActionsEnabled(jsii.Bool(false))
+	}
+}
+
 var fiveMinutes = awscdk.Duration_Minutes(jsii.Number(5))
 
 // AlbAlarmsProps configures AlbAlarms.

@@ -145,38 +145,24 @@ func Review(env, assemblyDir, base string) (Report, error) {
 	return report, nil
 }
 
-// baselineTemplates maps stack name to a normalised template file: from a
-// cloud assembly if base holds one for env, else from a snapshot root.
+// baselineTemplates writes env's baseline templates (a cloud assembly or
+// a snapshot root, see assembly.Templates) to files, by stack name.
 func baselineTemplates(base, env string) (map[string]string, error) {
-	out := map[string]string{}
-	if _, err := os.Stat(filepath.Join(base, "assembly-"+env, "manifest.json")); err == nil {
-		stacks, err := assembly.Stacks(base, env)
-		if err != nil {
-			return nil, err
-		}
-		dir, err := os.MkdirTemp("", "review-base-")
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range stacks {
-			tmpl, err := s.Template()
-			if err != nil {
-				return nil, err
-			}
-			p := filepath.Join(dir, s.Name+".json")
-			if err := os.WriteFile(p, tmpl, 0o644); err != nil {
-				return nil, err
-			}
-			out[s.Name] = p
-		}
-		return out, nil
-	}
-	files, err := filepath.Glob(filepath.Join(base, env, "*.template.json"))
+	templates, _, err := assembly.Templates(base, env)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range files {
-		out[filepath.Base(f)[:len(filepath.Base(f))-len(".template.json")]] = f
+	dir, err := os.MkdirTemp("", "review-base-")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for name, tmpl := range templates {
+		p := filepath.Join(dir, name+".json")
+		if err := os.WriteFile(p, tmpl, 0o644); err != nil {
+			return nil, err
+		}
+		out[name] = p
 	}
 	return out, nil
 }
