@@ -75,6 +75,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			taints = append(taints, &awseksv2.TaintSpec{Key: jsii.String(t.Key), Value: jsii.String(t.Value), Effect: taintEffects[t.Effect]})
 		}
 		s.Cluster.AddNodeGroup(cluster.VersionedNodeGroupProps{
+			Name:          g.ID(),
 			Pool:          g.Pool,
 			Version:       g.Version,
 			AmiType:       ami.Type,

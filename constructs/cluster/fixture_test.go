@@ -14,6 +14,7 @@ import (
 
 // groupSpec is a node group as a test describes it.
 type groupSpec struct {
+	name          string
 	pool, version string
 	draining      bool
 	instanceTypes []string
@@ -38,7 +39,7 @@ func newClusterStack(t *testing.T, version string, groups ...groupSpec) (awscdk.
 			types = []string{"m7i.xlarge"}
 		}
 		c.AddNodeGroup(VersionedNodeGroupProps{
-			Pool: g.pool, Version: g.version, Draining: g.draining,
+			Name: g.name, Pool: g.pool, Version: g.version, Draining: g.draining,
 			AmiType:       awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD,
 			InstanceTypes: types, MinSize: 3, DesiredSize: 3, MaxSize: 9,
 		})

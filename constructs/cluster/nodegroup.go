@@ -27,7 +27,10 @@ const (
 	StateRetiring = "retiring"
 )
 
-var poolName = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+var (
+	poolName  = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+	groupName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
+)
 
 // AmiType is an EKS-optimized AMI family the platform runs. AL2 is absent:
 // EKS no longer publishes it for current Kubernetes versions.
@@ -73,6 +76,11 @@ func amiOf(t awseksv2.NodegroupAmiType) (AmiType, bool) {
 type VersionedNodeGroupProps struct {
 	// Cluster runs the group. Required.
 	Cluster awseksv2.ICluster
+	// Name identifies the group in its cluster: the construct id
+	// NodeGroup-<name> and the node-group label. Keep it when Version
+	// changes: EKS then upgrades the group in place, a few nodes at a time.
+	// @default NodeGroupID(Pool, Version), e.g. general-1-34
+	Name string
 	// Pool is the workload pool, e.g. general. Required.
 	Pool string
 	// Version is the nodes' Kubernetes minor, e.g. "1.34". Required.
@@ -102,6 +110,9 @@ func (p VersionedNodeGroupProps) Validate() error {
 	if p.Cluster == nil {
 		errs = append(errs, errors.New("cluster: required"))
 	}
+	if p.Name != "" && !groupName.MatchString(p.Name) {
+		errs = append(errs, fmt.Errorf("name: must be 2-40 lowercase letters, digits or -, starting with a letter, got %q", p.Name))
+	}
 	if !poolName.MatchString(p.Pool) {
 		errs = append(errs, fmt.Errorf("pool: must be 1-16 lowercase letters or digits, got %q", p.Pool))
 	}
@@ -128,9 +139,9 @@ func (p VersionedNodeGroupProps) Validate() error {
 	return errors.Join(errs...)
 }
 
-// NodeGroupID is a group's identity in its cluster: its pool and version,
-// e.g. general-1-34. It is the group's construct id and node-group label, so
-// a new version is a new group beside the old one, never an in-place edit.
+// NodeGroupID is the identity of a group that names none: its pool and
+// version, e.g. general-1-34, as every group was identified before groups
+// had names (so that they keep their construct ids).
 func NodeGroupID(pool, version string) string {
 	return pool + "-" + strings.ReplaceAll(version, ".", "-")
 }
@@ -144,7 +155,7 @@ type VersionedNodeGroup struct {
 	constructs.Construct
 	Nodegroup      awseksv2.Nodegroup
 	LaunchTemplate awsec2.LaunchTemplate
-	// ID is NodeGroupID(pool, version).
+	// ID is the group's name.
 	ID string
 }
 
@@ -167,12 +178,15 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 	if p.DiskSizeGiB == 0 {
 		p.DiskSizeGiB = 50
 	}
+	if p.Name == "" {
+		p.Name = NodeGroupID(p.Pool, p.Version)
+	}
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	ami, _ := amiOf(p.AmiType)
 	self := constructs.NewConstruct(scope, &id)
-	g := &VersionedNodeGroup{Construct: self, ID: NodeGroupID(p.Pool, p.Version)}
+	g := &VersionedNodeGroup{Construct: self, ID: p.Name}
 
 	g.LaunchTemplate = awsec2.NewLaunchTemplate(self, jsii.String("LaunchTemplate"), &awsec2.LaunchTemplateProps{
 		RequireImdsv2:           jsii.Bool(true),
@@ -229,8 +243,11 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 }
 
 // AddNodeGroup adds a versioned node group to the cluster under the id
-// NodeGroup-<pool>-<version>.
+// NodeGroup-<name>.
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
-	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+NodeGroupID(p.Pool, p.Version), p)
+	if p.Name == "" {
+		p.Name = NodeGroupID(p.Pool, p.Version)
+	}
+	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+p.Name, p)
 }

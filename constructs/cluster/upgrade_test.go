@@ -111,6 +111,25 @@ func TestThreeStepNodeGroupUpgrade(t *testing.T) {
 	}
 }
 
+// TestNamedNodeGroupUpgradesInPlace is the in-place strategy: a named
+// group's version moves from 1.33 to 1.34 and CloudFormation updates the
+// same node group (EKS rolls its nodes a few at a time), its name and
+// logical id kept, only its version and version label changed.
+func TestNamedNodeGroupUpgradesInPlace(t *testing.T) {
+	before, _ := newClusterStack(t, "1.34", groupSpec{name: "general", pool: "general", version: "1.33"})
+	after, _ := newClusterStack(t, "1.34", groupSpec{name: "general", pool: "general", version: "1.34"})
+	b, a := nodegroups(constructtest.Template(t, before))["general"], nodegroups(constructtest.Template(t, after))["general"]
+	if b.logicalID == "" || b.logicalID != a.logicalID {
+		t.Fatalf("logical id %q -> %q: the group would be replaced, not upgraded", b.logicalID, a.logicalID)
+	}
+	if got := changedKeys(b.props, a.props); !reflect.DeepEqual(got, []string{"Labels", "Version"}) {
+		t.Errorf("changed %v, want Labels and Version only", got)
+	}
+	if a.props["Version"] != "1.34" || a.props["Labels"].(map[string]any)[LabelKubeVersion] != "1.34" {
+		t.Errorf("after the bump: Version %v, label %v", a.props["Version"], a.props["Labels"])
+	}
+}
+
 func TestVersionTable(t *testing.T) {
 	for _, minor := range SupportedVersions() {
 		v, _ := LookupVersion(minor)
@@ -141,6 +160,7 @@ func TestVersionedNodeGroupPropsValidate(t *testing.T) {
 		{"unknown version", func(p *VersionedNodeGroupProps) { p.Version = "1.20" }, `version: must be one of [1.32 1.33 1.34 1.35], got "1.20"`},
 		{"AL2", func(p *VersionedNodeGroupProps) { p.AmiType = "AL2_X86_64" }, "amiType: must be an AL2023 or Bottlerocket AMI type"},
 		{"reserved label", func(p *VersionedNodeGroupProps) { p.Labels = map[string]string{LabelPool: "x"} }, "reserved prefix"},
+		{"bad name", func(p *VersionedNodeGroupProps) { p.Name = "General_1" }, `name: must be 2-40 lowercase letters, digits or -, starting with a letter, got "General_1"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := valid
