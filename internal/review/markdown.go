@@ -10,6 +10,7 @@ var severityLabel = map[severity]string{
 	sevDestructive: "🛑 destructive",
 	sevReplace:     "⚠️ replace",
 	sevRemove:      "➖ remove",
+	sevPlanned:     "✅ planned removal",
 	sevChange:      "✏️ change",
 	sevAdd:         "➕ add",
 }
@@ -68,6 +69,9 @@ func (r Report) WriteMarkdown(w io.Writer, allowed bool) {
 			impact := c.Impact
 			if c.DeletionPolicy == "Retain" && c.deletes() {
 				impact += ", retained"
+			}
+			if c.Planned != "" {
+				impact += " (" + c.Planned + ")"
 			}
 			fmt.Fprintf(w, "| %s | `%s` | %s | %s | %s |\n", severityLabel[c.severity()], c.LogicalID, c.Type, impact, strings.Join(props, ", "))
 		}

@@ -22,6 +22,9 @@ type Change struct {
 	Impact         string           `json:"impact"` // WILL_UPDATE, WILL_REPLACE, MAY_REPLACE, WILL_DESTROY, WILL_ORPHAN, ...
 	DeletionPolicy string           `json:"deletionPolicy"`
 	Properties     []PropertyChange `json:"properties"`
+	// Planned says why a removal is the planned last step of a migration
+	// (the baseline deployed it draining or retiring); "" otherwise.
+	Planned string `json:"-"`
 }
 
 // PropertyChange is one changed property of a resource, with its values.
@@ -57,6 +60,7 @@ const (
 	sevDestructive severity = iota // replaces or deletes data or live traffic
 	sevReplace                     // replaces something else
 	sevRemove
+	sevPlanned // removes what the baseline drained or retired
 	sevChange
 	sevAdd
 )
@@ -69,6 +73,8 @@ func (c Change) deletes() bool {
 func (c Change) severity() severity {
 	critical := assembly.StatefulTypes[c.Type] || assembly.TrafficTypes[c.Type]
 	switch {
+	case c.Planned != "":
+		return sevPlanned
 	case critical && (c.replaces() || c.deletes()):
 		return sevDestructive
 	case c.replaces():
@@ -105,6 +111,11 @@ func Review(env, assemblyDir, base string) (Report, error) {
 	if err != nil {
 		return report, err
 	}
+	deployedPlan, err := readPlan(env, baseline)
+	if err != nil {
+		return report, err
+	}
+
 	tmp, err := os.MkdirTemp("", "review-")
 	if err != nil {
 		return report, err
@@ -141,6 +152,13 @@ func Review(env, assemblyDir, base string) (Report, error) {
 			return report, err
 		}
 		report.Stacks = append(report.Stacks, sr)
+	}
+	for i := range report.Stacks {
+		st := &report.Stacks[i]
+		for j := range st.Changes {
+			st.Changes[j].Planned = deployedPlan.planned(env, *st, st.Changes[j])
+		}
+		sortChanges(st.Changes)
 	}
 	return report, nil
 }
@@ -192,14 +210,19 @@ func diffStack(name, oldPath, newPath string, isNew, isGone bool) (StackReport, 
 		return sr, fmt.Errorf("%s: %w", name, err)
 	}
 	sr.Changes, sr.PermissionsBroadened, sr.SecurityGroupsChanged = res.Resources, res.PermissionsBroadened, res.SecurityGroupsChanged
-	sort.SliceStable(sr.Changes, func(i, j int) bool {
-		si, sj := sr.Changes[i].severity(), sr.Changes[j].severity()
+	sortChanges(sr.Changes)
+	return sr, nil
+}
+
+// sortChanges puts what loses data or traffic first.
+func sortChanges(changes []Change) {
+	sort.SliceStable(changes, func(i, j int) bool {
+		si, sj := changes[i].severity(), changes[j].severity()
 		if si != sj {
 			return si < sj
 		}
-		return sr.Changes[i].LogicalID < sr.Changes[j].LogicalID
+		return changes[i].LogicalID < changes[j].LogicalID
 	})
-	return sr, nil
 }
 
 // diffScript finds diff.js from the working directory (the repository root

@@ -1,0 +1,83 @@
+package review
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+
+	"github.com/ecplatform/eks-platform/constructs/cluster"
+)
+
+// plan is what the baseline says is on its way out: node groups deployed
+// draining and clusters deployed retiring. Removing them is the planned
+// last step of a migration, not a loss of data or traffic.
+type plan struct {
+	// drained are the logical ids of node groups deployed with the
+	// draining taint, by stack.
+	drained map[string]map[string]bool
+	// retiring are the clusters deployed in state retiring.
+	retiring map[string]bool
+}
+
+// readPlan reads the plan from env's baseline templates (files by stack).
+func readPlan(env string, baseline map[string]string) (plan, error) {
+	p := plan{drained: map[string]map[string]bool{}, retiring: map[string]bool{}}
+	for stack, file := range baseline {
+		name, isCluster := strings.CutPrefix(stack, env+"-cluster-")
+		if !isCluster {
+			continue
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return p, err
+		}
+		var tmpl struct {
+			Resources map[string]struct {
+				Type       string
+				Properties struct {
+					Taints []struct{ Key string }
+					Tags   []struct{ Key, Value string }
+				}
+			}
+		}
+		if err := json.Unmarshal(data, &tmpl); err != nil {
+			return p, err
+		}
+		p.drained[stack] = map[string]bool{}
+		for id, r := range tmpl.Resources {
+			switch r.Type {
+			case "AWS::EKS::Nodegroup":
+				for _, t := range r.Properties.Taints {
+					if t.Key == cluster.TaintDraining {
+						p.drained[stack][id] = true
+					}
+				}
+			case "AWS::EKS::Cluster":
+				for _, t := range r.Properties.Tags {
+					if t.Key == cluster.TagState && t.Value == cluster.StateRetiring {
+						p.retiring[name] = true
+					}
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// planned says why a change is the planned last step of a migration ("" if
+// it is not): a drained node group removed, or a retired cluster's stacks
+// deleted.
+func (p plan) planned(env string, s StackReport, c Change) string {
+	if c.Change != "removed" {
+		return ""
+	}
+	for _, part := range []string{"-cluster-", "-edge-"} {
+		if name, ok := strings.CutPrefix(s.Name, env+part); ok && s.Gone && p.retiring[name] {
+			return "cluster " + name + " was deployed retiring at weight 0"
+		}
+	}
+	if c.Type == "AWS::EKS::Nodegroup" && p.drained[s.Name][c.LogicalID] {
+		return "node group was deployed draining"
+	}
+	return ""
+}
