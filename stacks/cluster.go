@@ -58,14 +58,12 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		AddonVersions:     cl.Addons,
 		KubectlLayer:      layer,
 		RemovalPolicy:     removalPolicy(cfg),
+		Retiring:          cl.State == envs.ClusterRetiring,
 		// A stable name gives the control-plane logs a log group we own.
 		Name: cfg.Name + "-" + cl.Name,
 	})
 	if s.Retiring {
-		// Its stack's deletion deletes the cluster (in envs that keep data,
-		// its keys and log groups stay, as listed by the removal step), and
-		// the review of what is deployed knows it may be removed.
-		s.Cluster.Cluster.ApplyRemovalPolicy(awscdk.RemovalPolicy_DESTROY)
+		// The review of what is deployed reads that it may be removed.
 		awscdk.Tags_Of(s.Cluster.Cluster.Node().DefaultChild()).Add(jsii.String(cluster.TagState), jsii.String(cluster.StateRetiring), nil)
 	}
 	for _, g := range cl.NodeGroups {

@@ -63,6 +63,11 @@ type ClusterProps struct {
 	// RemovalPolicy applies to the cluster and its secrets key.
 	// @default awscdk.RemovalPolicy_RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
+	// Retiring deletes the EKS cluster with its stack whatever
+	// RemovalPolicy says (its keys and log groups still follow it): the
+	// last deploy before a retired cluster's stack is deleted, so that the
+	// deletion stops it instead of leaving it running.
+	Retiring bool
 }
 
 // Validate reports every problem with the props.
@@ -176,6 +181,10 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		endpoint = awseksv2.EndpointAccess_PUBLIC_AND_PRIVATE().OnlyFrom(*jsii.Strings(props.PublicAccessCidrs...)...)
 	}
 	private := &[]*awsec2.SubnetSelection{{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}}
+	clusterRemoval := props.RemovalPolicy
+	if props.Retiring {
+		clusterRemoval = awscdk.RemovalPolicy_DESTROY
+	}
 	var name, serviceCidr *string
 	if props.Name != "" {
 		name = jsii.String(props.Name)
@@ -202,7 +211,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 			KubectlLayer:   props.KubectlLayer,
 			PrivateSubnets: props.Vpc.SelectSubnets(&awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}).Subnets,
 		},
-		RemovalPolicy: props.RemovalPolicy,
+		RemovalPolicy: clusterRemoval,
 	})
 	if props.Name != "" {
 		c.ControlPlaneLogs = c.newControlPlaneLogGroup(props)

@@ -17,12 +17,26 @@ type plan struct {
 	drained map[string]map[string]bool
 	// retiring are the clusters deployed in state retiring.
 	retiring map[string]bool
+	// records are the logical ids of weighted records, by stack, and the
+	// cluster each sends traffic to with its weight.
+	records map[string]map[string]weighted
+}
+
+type weighted struct {
+	cluster string
+	weight  int
 }
 
 // readPlan reads the plan from env's baseline templates (files by stack).
 func readPlan(env string, baseline map[string]string) (plan, error) {
-	p := plan{drained: map[string]map[string]bool{}, retiring: map[string]bool{}}
+	p := plan{drained: map[string]map[string]bool{}, retiring: map[string]bool{}, records: map[string]map[string]weighted{}}
 	for stack, file := range baseline {
+		if stack == env+"-dns" {
+			if err := p.readRecords(stack, file); err != nil {
+				return p, err
+			}
+			continue
+		}
 		name, isCluster := strings.CutPrefix(stack, env+"-cluster-")
 		if !isCluster {
 			continue
@@ -36,7 +50,8 @@ func readPlan(env string, baseline map[string]string) (plan, error) {
 				Type       string
 				Properties struct {
 					Taints []struct{ Key string }
-					Tags   []struct{ Key, Value string }
+					// Tags is a list on a cluster, a map on a node group.
+					Tags json.RawMessage
 				}
 			}
 		}
@@ -53,7 +68,9 @@ func readPlan(env string, baseline map[string]string) (plan, error) {
 					}
 				}
 			case "AWS::EKS::Cluster":
-				for _, t := range r.Properties.Tags {
+				var tags []struct{ Key, Value string }
+				json.Unmarshal(r.Properties.Tags, &tags)
+				for _, t := range tags {
 					if t.Key == cluster.TagState && t.Value == cluster.StateRetiring {
 						p.retiring[name] = true
 					}
@@ -62,6 +79,33 @@ func readPlan(env string, baseline map[string]string) (plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// readRecords reads the weighted records of the dns stack's baseline.
+func (p plan) readRecords(stack, file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				SetIdentifier string
+				Weight        int
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &tmpl); err != nil {
+		return err
+	}
+	p.records[stack] = map[string]weighted{}
+	for id, r := range tmpl.Resources {
+		if r.Type == "AWS::Route53::RecordSet" && r.Properties.SetIdentifier != "" {
+			p.records[stack][id] = weighted{r.Properties.SetIdentifier, r.Properties.Weight}
+		}
+	}
+	return nil
 }
 
 // planned says why a change is the planned last step of a migration ("" if
@@ -78,6 +122,9 @@ func (p plan) planned(env string, s StackReport, c Change) string {
 	}
 	if c.Type == "AWS::EKS::Nodegroup" && p.drained[s.Name][c.LogicalID] {
 		return "node group was deployed draining"
+	}
+	if r, ok := p.records[s.Name][c.LogicalID]; ok && p.retiring[r.cluster] && r.weight == 0 {
+		return "record of cluster " + r.cluster + ", deployed retiring at weight 0"
 	}
 	return ""
 }

@@ -115,12 +115,12 @@ func Review(env, assemblyDir, base string) (Report, error) {
 	if err != nil {
 		return report, err
 	}
-
 	tmp, err := os.MkdirTemp("", "review-")
 	if err != nil {
 		return report, err
 	}
 	defer os.RemoveAll(tmp)
+	var pairs []pair
 	seen := map[string]bool{}
 	for _, s := range current {
 		seen[s.Name] = true
@@ -132,12 +132,12 @@ func Review(env, assemblyDir, base string) (Report, error) {
 		if err := os.WriteFile(newPath, tmpl, 0o644); err != nil {
 			return report, err
 		}
-		oldPath, ok := baseline[s.Name]
-		sr, err := diffStack(s.Name, oldPath, newPath, !ok, false)
-		if err != nil {
-			return report, err
+		old, ok := baseline[s.Name]
+		if !ok {
+			old = "-"
 		}
-		report.Stacks = append(report.Stacks, sr)
+		pairs = append(pairs, pair{Name: s.Name, Old: old, New: newPath})
+		report.Stacks = append(report.Stacks, StackReport{Name: s.Name, New: !ok})
 	}
 	var gone []string
 	for name := range baseline {
@@ -147,14 +147,17 @@ func Review(env, assemblyDir, base string) (Report, error) {
 	}
 	sort.Strings(gone)
 	for _, name := range gone {
-		sr, err := diffStack(name, baseline[name], "", false, true)
-		if err != nil {
-			return report, err
-		}
-		report.Stacks = append(report.Stacks, sr)
+		pairs = append(pairs, pair{Name: name, Old: baseline[name], New: "-"})
+		report.Stacks = append(report.Stacks, StackReport{Name: name, Gone: true})
+	}
+	diffs, err := diffStacks(tmp, pairs)
+	if err != nil {
+		return report, err
 	}
 	for i := range report.Stacks {
 		st := &report.Stacks[i]
+		d := diffs[st.Name]
+		st.Changes, st.PermissionsBroadened, st.SecurityGroupsChanged = d.Resources, d.PermissionsBroadened, d.SecurityGroupsChanged
 		for j := range st.Changes {
 			st.Changes[j].Planned = deployedPlan.planned(env, *st, st.Changes[j])
 		}
@@ -185,33 +188,43 @@ func baselineTemplates(base, env string) (map[string]string, error) {
 	return out, nil
 }
 
-// diffStack runs the CDK diff engine (diff.js beside this file) on one stack.
-func diffStack(name, oldPath, newPath string, isNew, isGone bool) (StackReport, error) {
-	sr := StackReport{Name: name, New: isNew, Gone: isGone}
-	if oldPath == "" {
-		oldPath = "-"
+// pair is one stack's baseline and new template files ("-" for none).
+type pair struct {
+	Name string `json:"name"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// stackDiff is the diff engine's answer for one stack.
+type stackDiff struct {
+	Resources             []Change `json:"resources"`
+	PermissionsBroadened  bool     `json:"permissionsBroadened"`
+	SecurityGroupsChanged bool     `json:"securityGroupsChanged"`
+}
+
+// diffStacks runs the CDK diff engine (diff.js beside this file) once over
+// every stack.
+func diffStacks(tmp string, pairs []pair) (map[string]stackDiff, error) {
+	list := filepath.Join(tmp, "pairs.json")
+	data, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
 	}
-	if newPath == "" {
-		newPath = "-"
+	if err := os.WriteFile(list, data, 0o644); err != nil {
+		return nil, err
 	}
-	cmd := exec.Command("node", diffScript(), oldPath, newPath)
+	cmd := exec.Command("node", diffScript(), list)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return sr, fmt.Errorf("%s: diff engine failed: %v\n%s", name, err, stderr.String())
+		return nil, fmt.Errorf("diff engine failed: %v\n%s", err, stderr.String())
 	}
-	var res struct {
-		Resources             []Change `json:"resources"`
-		PermissionsBroadened  bool     `json:"permissionsBroadened"`
-		SecurityGroupsChanged bool     `json:"securityGroupsChanged"`
-	}
+	var res map[string]stackDiff
 	if err := json.Unmarshal(out, &res); err != nil {
-		return sr, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("diff engine output: %w", err)
 	}
-	sr.Changes, sr.PermissionsBroadened, sr.SecurityGroupsChanged = res.Resources, res.PermissionsBroadened, res.SecurityGroupsChanged
-	sortChanges(sr.Changes)
-	return sr, nil
+	return res, nil
 }
 
 // sortChanges puts what loses data or traffic first.
