@@ -267,23 +267,8 @@ func (c *Cluster) addAddons(props ClusterProps) {
 			AddonVersion: jsii.String(version),
 		})
 	}
-	ebsRole := awsiam.NewRole(c.Construct, jsii.String("EbsCsiDriverRole"), &awsiam.RoleProps{
-		Description: jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
-		AssumedBy:   podIdentityPrincipal(),
-		ManagedPolicies: &[]awsiam.IManagedPolicy{
-			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy")),
-		},
+	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
+		Description:     jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy"))},
 	})
-	ebs := c.Addons[AddonEbsCsiDriver].Node().DefaultChild().(awscdk.CfnResource)
-	ebs.AddPropertyOverride(jsii.String("PodIdentityAssociations"), []any{
-		map[string]any{"ServiceAccount": "ebs-csi-controller-sa", "RoleArn": ebsRole.RoleArn()},
-	})
-	// Pod Identity associations need the agent running first.
-	c.Addons[AddonEbsCsiDriver].Node().AddDependency(c.Addons[AddonPodIdentityAgent])
-}
-
-// podIdentityPrincipal is the EKS Pod Identity service, which needs both
-// sts:AssumeRole and sts:TagSession.
-func podIdentityPrincipal() awsiam.IPrincipal {
-	return awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags()
 }

@@ -25,6 +25,12 @@ const (
 	LoadBalancerControllerChartVersion = "1.17.1"
 )
 
+// Where the controller runs, and the service account its role is for.
+const (
+	loadBalancerControllerNamespace      = "kube-system"
+	loadBalancerControllerServiceAccount = "aws-load-balancer-controller"
+)
+
 // LoadBalancerControllerProps configures a LoadBalancerController.
 type LoadBalancerControllerProps struct {
 	// Cluster runs the controller. Required.
@@ -59,10 +65,11 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 	self := constructs.NewConstruct(scope, &id)
 	l := &LoadBalancerController{Construct: self}
 	l.ServiceAccount = props.Cluster.AddServiceAccount(jsii.String(id+"ServiceAccount"), &awseksv2.ServiceAccountOptions{
-		Name:         jsii.String("aws-load-balancer-controller"),
-		Namespace:    jsii.String("kube-system"),
+		Name:         jsii.String(loadBalancerControllerServiceAccount),
+		Namespace:    jsii.String(loadBalancerControllerNamespace),
 		IdentityType: awseksv2.IdentityType_POD_IDENTITY,
 	})
+	PodIdentity{Cluster: props.Cluster, Namespace: loadBalancerControllerNamespace, ServiceAccount: loadBalancerControllerServiceAccount}.Trust(l.ServiceAccount.Role())
 	var doc struct{ Statement []map[string]any }
 	if err := json.Unmarshal(lbControllerPolicy, &doc); err != nil {
 		panic(fmt.Errorf("lb-controller-iam-policy.json: %w", err))
@@ -79,7 +86,7 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 		Chart:      jsii.String("aws-load-balancer-controller"),
 		Repository: jsii.String("https://aws.github.io/eks-charts"),
 		Release:    jsii.String("aws-load-balancer-controller"),
-		Namespace:  jsii.String("kube-system"),
+		Namespace:  jsii.String(loadBalancerControllerNamespace),
 		Version:    jsii.String(LoadBalancerControllerChartVersion),
 		Wait:       jsii.Bool(true),
 		Timeout:    awscdk.Duration_Minutes(jsii.Number(15)),
@@ -88,7 +95,7 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 			"region":         region,
 			"vpcId":          props.Cluster.Vpc().VpcId(),
 			"replicaCount":   2,
-			"serviceAccount": map[string]any{"create": false, "name": "aws-load-balancer-controller"},
+			"serviceAccount": map[string]any{"create": false, "name": loadBalancerControllerServiceAccount},
 			"image": map[string]any{
 				"repository": fmt.Sprintf("602401143452.dkr.ecr.%s.amazonaws.com/amazon/aws-load-balancer-controller", *region),
 				"tag":        LoadBalancerControllerVersion,

@@ -1,0 +1,132 @@
+package test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecplatform/eks-platform/constructs/cluster"
+	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+)
+
+// addonNamespaces is where each managed add-on with a Pod Identity
+// association runs its service accounts: an add-on's association names
+// only the service account.
+var addonNamespaces = map[string]string{
+	cluster.AddonVpcCni:                  "kube-system",
+	cluster.AddonEbsCsiDriver:            "kube-system",
+	cluster.AddonCloudWatchObservability: "amazon-cloudwatch",
+}
+
+// podIdentityUse is who a Pod Identity association hands a role to.
+type podIdentityUse struct{ Cluster, Namespace, ServiceAccount string }
+
+func (u podIdentityUse) String() string {
+	return fmt.Sprintf("%s/%s in %s", u.Namespace, u.ServiceAccount, u.Cluster)
+}
+
+// podIdentityUses maps each role a template's Pod Identity associations
+// (their own resources and those of add-ons) hand out to who gets it.
+// Clusters are logical ids.
+func podIdentityUses(t *testing.T, tmpl map[string]any) map[string][]podIdentityUse {
+	t.Helper()
+	uses := map[string][]podIdentityUse{}
+	roleOf := func(v any) string { return strings.TrimSuffix(strings.Trim(catalogcheck.Render(v), "<>"), ".Arn") }
+	for id, p := range resourcesOf(tmpl, "AWS::EKS::PodIdentityAssociation") {
+		cl := strings.Trim(catalogcheck.Render(p["ClusterName"]), "<>")
+		uses[roleOf(p["RoleArn"])] = append(uses[roleOf(p["RoleArn"])], podIdentityUse{cl, catalogcheck.Render(p["Namespace"]), catalogcheck.Render(p["ServiceAccount"])})
+		if cl == "" {
+			t.Errorf("%s: association without a cluster", id)
+		}
+	}
+	for id, p := range resourcesOf(tmpl, "AWS::EKS::Addon") {
+		assocs, _ := p["PodIdentityAssociations"].([]any)
+		if len(assocs) == 0 {
+			continue
+		}
+		ns, ok := addonNamespaces[catalogcheck.Render(p["AddonName"])]
+		if !ok {
+			t.Errorf("%s: add-on %s has Pod Identity associations but the test does not know its namespace", id, catalogcheck.Render(p["AddonName"]))
+		}
+		for _, a := range assocs {
+			a := a.(map[string]any)
+			uses[roleOf(a["RoleArn"])] = append(uses[roleOf(a["RoleArn"])], podIdentityUse{strings.Trim(catalogcheck.Render(p["ClusterName"]), "<>"), ns, catalogcheck.Render(a["ServiceAccount"])})
+		}
+	}
+	return uses
+}
+
+// TestPodIdentityRolesTrustOnlyTheirServiceAccount checks, on every env as
+// it deploys, every role EKS Pod Identity may assume: its trust allows the
+// Pod Identity service only with the session tags of one cluster, one
+// namespace and one service account, and those are exactly what the
+// association handing it out names (a mismatch would leave the pods without
+// credentials). Every association hands out such a role.
+func TestPodIdentityRolesTrustOnlyTheirServiceAccount(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			checked := 0
+			for stack, tmpl := range envTemplates(t, cfg.Name) {
+				uses := podIdentityUses(t, tmpl)
+				trusted := map[string]bool{}
+				for id, p := range resourcesOf(tmpl, "AWS::IAM::Role") {
+					var doc struct {
+						Statement []struct {
+							Effect    string
+							Principal map[string]any
+							Action    any
+							Condition map[string]map[string]any
+						}
+					}
+					data, _ := json.Marshal(p["AssumeRolePolicyDocument"])
+					if err := json.Unmarshal(data, &doc); err != nil {
+						t.Fatal(err)
+					}
+					for _, s := range doc.Statement {
+						if !strings.Contains(catalogcheck.Render(s.Principal["Service"]), cluster.PodIdentityService) {
+							continue
+						}
+						checked++
+						trusted[id] = true
+						if s.Effect != "Allow" {
+							continue
+						}
+						eq := s.Condition["StringEquals"]
+						got := podIdentityUse{
+							Cluster:        strings.TrimSuffix(strings.Trim(catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagClusterArn]), "<>"), ".Arn"),
+							Namespace:      catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagNamespace]),
+							ServiceAccount: catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagServiceAccount]),
+						}
+						if eq == nil || got.Cluster == "<nil>" || got.Namespace == "<nil>" || got.ServiceAccount == "<nil>" {
+							t.Errorf("%s %s: trusts %s without conditions on the cluster, namespace and service account session tags: %v", stack, id, cluster.PodIdentityService, s.Condition)
+							continue
+						}
+						if len(s.Condition) != 1 || len(eq) != 3 {
+							t.Errorf("%s %s: trust conditions %v, want exactly the three session tags", stack, id, s.Condition)
+						}
+						if u := uses[id]; !slices.Equal(u, []podIdentityUse{got}) {
+							t.Errorf("%s %s: trusts %s, but Pod Identity associations hand it to %v", stack, id, got, u)
+						}
+					}
+				}
+				for role, u := range uses {
+					if !trusted[role] {
+						t.Errorf("%s: associations hand %s to %v, but it does not trust %s", stack, role, u, cluster.PodIdentityService)
+					}
+				}
+			}
+			// Per cluster: the Load Balancer Controller, the EBS CSI driver
+			// and the log shipper.
+			if want := 3 * len(cfg.Clusters); checked < want {
+				t.Errorf("%d Pod Identity roles checked, want at least %d", checked, want)
+			}
+		})
+	}
+}
