@@ -60,6 +60,8 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		RemovalPolicy:     removalPolicy(cfg),
 		// A stable name gives the control-plane logs a log group we own.
 		Name: cfg.Name + "-" + cl.Name,
+		// The cluster's edge creates the target groups bound to its pods.
+		TargetGroupStacks: []string{stackName(cfg, edgePart(cl.Name))},
 	})
 	if s.Retiring {
 		// Its stack's deletion deletes the cluster (in envs that keep data,

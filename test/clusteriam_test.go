@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -126,6 +127,74 @@ func TestPodIdentityRolesTrustOnlyTheirServiceAccount(t *testing.T) {
 			// and the log shipper.
 			if want := 3 * len(cfg.Clusters); checked < want {
 				t.Errorf("%d Pod Identity roles checked, want at least %d", checked, want)
+			}
+		})
+	}
+}
+
+// TestBoundTargetGroupsAreTheControllers checks, on every env as it
+// deploys, that the Load Balancer Controller of a TargetGroupBinding's
+// cluster may register targets in the binding's target group: its policy
+// allows target groups by the stack CloudFormation tags them with, and
+// the target group is created by the stack that holds the binding.
+func TestBoundTargetGroupsAreTheControllers(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	targetGroupARN := regexp.MustCompile(`"targetGroupARN":"<([A-Za-z0-9]+)>"`)
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			tmpls := envTemplates(t, cfg.Name)
+			// allowed: cluster stack → stacks whose target groups its controller may fill.
+			allowed := map[string][]string{}
+			for stack, tmpl := range tmpls {
+				for id, p := range resourcesOf(tmpl, "AWS::IAM::Policy") {
+					if !strings.HasPrefix(id, "ClusterLoadBalancerControllerServiceAccountRole") {
+						continue
+					}
+					var doc struct {
+						Statement []struct {
+							Action    []string
+							Condition map[string]map[string][]string
+						}
+					}
+					data, _ := json.Marshal(p["PolicyDocument"])
+					if err := json.Unmarshal(data, &doc); err != nil {
+						t.Fatalf("%s %s: %v", stack, id, err)
+					}
+					for _, s := range doc.Statement {
+						if slices.Contains(s.Action, "elasticloadbalancing:RegisterTargets") {
+							allowed[stack] = append(allowed[stack], s.Condition["StringEquals"]["aws:ResourceTag/"+cluster.StackNameTag]...)
+						}
+					}
+				}
+			}
+			bindings := 0
+			for stack, tmpl := range tmpls {
+				groups := resourcesOf(tmpl, "AWS::ElasticLoadBalancingV2::TargetGroup")
+				for id, p := range resourcesOf(tmpl, "Custom::AWSCDK-EKS-KubernetesResource") {
+					manifest := catalogcheck.Render(p["Manifest"])
+					if !strings.Contains(manifest, `"kind":"TargetGroupBinding"`) {
+						continue
+					}
+					bindings++
+					m := targetGroupARN.FindStringSubmatch(manifest)
+					if m == nil {
+						t.Errorf("%s %s: binding to a target group not created in its stack: %s", stack, id, manifest)
+						continue
+					}
+					if _, ok := groups[m[1]]; !ok {
+						t.Errorf("%s %s: binds %s, which is no target group of the stack", stack, id, m[1])
+					}
+					clusterStack, _, _ := strings.Cut(strings.TrimPrefix(catalogcheck.Render(p["ClusterName"]), "<import:"), ":")
+					if !slices.Contains(allowed[clusterStack], stack) {
+						t.Errorf("%s %s: binds %s to a pod of %s, whose Load Balancer Controller may register targets only in target groups of %v", stack, id, m[1], clusterStack, allowed[clusterStack])
+					}
+				}
+			}
+			if bindings == 0 {
+				t.Fatal("no TargetGroupBindings found: the check checked nothing")
 			}
 		})
 	}

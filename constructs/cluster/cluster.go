@@ -63,6 +63,11 @@ type ClusterProps struct {
 	// RemovalPolicy applies to the cluster and its secrets key.
 	// @default awscdk.RemovalPolicy_RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
+	// TargetGroupStacks are the CloudFormation stacks whose target groups
+	// are bound to the cluster's pods (its edge): the Load Balancer
+	// Controller may register targets in their target groups only.
+	// @default - the cluster's own stack
+	TargetGroupStacks []string
 }
 
 // Validate reports every problem with the props.
@@ -211,8 +216,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	c.grantAccess(props)
 	c.addAddons(props)
 	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
-		Cluster:   c.Cluster,
-		DependsOn: []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+		Cluster:           c.Cluster,
+		DependsOn:         []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+		TargetGroupStacks: props.TargetGroupStacks,
 	})
 	suppressCluster(c)
 	return c
