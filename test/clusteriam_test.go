@@ -123,10 +123,77 @@ func TestPodIdentityRolesTrustOnlyTheirServiceAccount(t *testing.T) {
 					}
 				}
 			}
-			// Per cluster: the Load Balancer Controller, the EBS CSI driver
-			// and the log shipper.
-			if want := 3 * len(cfg.Clusters); checked < want {
+			// Per cluster: the Load Balancer Controller, the VPC CNI, the
+			// EBS CSI driver and the log shipper.
+			if want := 4 * len(cfg.Clusters); checked < want {
 				t.Errorf("%d Pod Identity roles checked, want at least %d", checked, want)
+			}
+		})
+	}
+}
+
+// TestNodesLeaveTheCniToPodIdentity checks every node group of every env as
+// it deploys: its role carries no AmazonEKS_CNI_Policy, its cluster's
+// vpc-cni add-on gives aws-node a role with it through Pod Identity, the
+// group and its role wait for that add-on, and its launch template turns
+// on detailed monitoring (Control Tower CT.EC2.PR.10).
+func TestNodesLeaveTheCniToPodIdentity(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			groups := 0
+			for stack, tmpl := range envTemplates(t, cfg.Name) {
+				all, _ := tmpl["Resources"].(map[string]any)
+				dependsOn := func(id string) []any { d, _ := all[id].(map[string]any)["DependsOn"].([]any); return d }
+				managedPolicies := func(id string) string {
+					p, _ := all[id].(map[string]any)["Properties"].(map[string]any)
+					data, _ := json.Marshal(p["ManagedPolicyArns"])
+					return string(data)
+				}
+				cniAddons := map[string]string{} // cluster logical id: add-on logical id
+				for id, p := range resourcesOf(tmpl, "AWS::EKS::Addon") {
+					if catalogcheck.Render(p["AddonName"]) != cluster.AddonVpcCni {
+						continue
+					}
+					cl := strings.Trim(catalogcheck.Render(p["ClusterName"]), "<>")
+					cniAddons[cl] = id
+					assocs, _ := p["PodIdentityAssociations"].([]any)
+					if len(assocs) != 1 || assocs[0].(map[string]any)["ServiceAccount"] != "aws-node" {
+						t.Errorf("%s %s: Pod Identity associations %v, want one for aws-node", stack, id, assocs)
+						continue
+					}
+					role := strings.TrimSuffix(strings.Trim(catalogcheck.Render(assocs[0].(map[string]any)["RoleArn"]), "<>"), ".Arn")
+					if !strings.Contains(managedPolicies(role), "/AmazonEKS_CNI_Policy\"") {
+						t.Errorf("%s %s: aws-node's role %s lacks AmazonEKS_CNI_Policy: %s", stack, id, role, managedPolicies(role))
+					}
+				}
+				for id, p := range resourcesOf(tmpl, "AWS::EKS::Nodegroup") {
+					groups++
+					role := strings.TrimSuffix(strings.Trim(catalogcheck.Render(p["NodeRole"]), "<>"), ".Arn")
+					if strings.Contains(managedPolicies(role), "AmazonEKS_CNI_Policy") {
+						t.Errorf("%s %s: node role %s carries AmazonEKS_CNI_Policy", stack, id, role)
+					}
+					cni, ok := cniAddons[strings.Trim(catalogcheck.Render(p["ClusterName"]), "<>")]
+					if !ok {
+						t.Errorf("%s %s: its cluster has no vpc-cni add-on", stack, id)
+					}
+					for _, r := range []string{id, role} {
+						if !slices.Contains(dependsOn(r), any(cni)) {
+							t.Errorf("%s %s: does not wait for the vpc-cni add-on %s: DependsOn %v", stack, r, cni, dependsOn(r))
+						}
+					}
+					lt := strings.Trim(catalogcheck.Render(p["LaunchTemplate"].(map[string]any)["Id"]), "<>")
+					ltp, _ := all[lt].(map[string]any)["Properties"].(map[string]any)
+					if m, _ := ltp["LaunchTemplateData"].(map[string]any)["Monitoring"].(map[string]any); m["Enabled"] != true {
+						t.Errorf("%s %s: launch template %s without detailed monitoring (CT.EC2.PR.10): %v", stack, id, lt, m)
+					}
+				}
+			}
+			if groups == 0 {
+				t.Fatal("no node groups found: the check checked nothing")
 			}
 		})
 	}

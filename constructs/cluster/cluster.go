@@ -254,8 +254,9 @@ func (c *Cluster) grantAccess(props ClusterProps) {
 	grant("ReadOnly", props.ReadOnlyRoleArns, "AmazonEKSViewPolicy")
 }
 
-// addAddons installs the managed add-ons at their pinned versions. The EBS
-// CSI driver gets its IAM role through Pod Identity, on the add-on itself.
+// addAddons installs the managed add-ons at their pinned versions. The VPC
+// CNI and the EBS CSI driver get their IAM roles through Pod Identity, on
+// the add-on itself: the nodes' role carries neither's policy.
 func (c *Cluster) addAddons(props ClusterProps) {
 	for _, name := range Addons {
 		version := c.AddonVersion(name)
@@ -273,6 +274,13 @@ func (c *Cluster) addAddons(props ClusterProps) {
 			AddonVersion: jsii.String(version),
 		})
 	}
+	// aws-node assigns the pods' IPs (IPv4: the cluster has no IPv6). Node
+	// groups wait for this add-on (AddNodeGroup): a node's aws-node gets
+	// these credentials only if the association exists when its pod starts.
+	c.newAddonRole(c.Construct, "VpcCniRole", c.Addons[AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
+		Description:     jsii.String("Amazon VPC CNI (aws-node), through EKS Pod Identity"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonEKS_CNI_Policy"))},
+	})
 	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
 		Description:     jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy"))},

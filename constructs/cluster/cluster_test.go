@@ -70,6 +70,7 @@ func TestClusterTemplate(t *testing.T) {
 	t.Run("add-ons' IAM through Pod Identity, each role for its own service account", func(t *testing.T) {
 		cluster := theCluster(t, tmpl).logicalID
 		for _, tc := range []struct{ addon, namespace, serviceAccount, policy string }{
+			{AddonVpcCni, "kube-system", "aws-node", "AmazonEKS_CNI_Policy"},
 			{AddonEbsCsiDriver, "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"},
 			{AddonCloudWatchObservability, "amazon-cloudwatch", "cloudwatch-agent", "CloudWatchAgentServerPolicy"},
 		} {
@@ -192,6 +193,30 @@ func TestClusterTemplate(t *testing.T) {
 				}}},
 			}),
 		})
+	})
+	t.Run("nodes leave the VPC CNI's rights to aws-node's Pod Identity", func(t *testing.T) {
+		resources := (*tmpl.ToJSON())["Resources"].(map[string]any)
+		cni := c.Addons[AddonVpcCni].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+		for id, ng := range *tmpl.FindResources(jsii.String("AWS::EKS::Nodegroup"), nil) {
+			roleID := (*ng)["Properties"].(map[string]any)["NodeRole"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+			role := resources[roleID].(map[string]any)
+			policies, _ := json.Marshal(role["Properties"].(map[string]any)["ManagedPolicyArns"])
+			for _, want := range nodeRolePolicies {
+				if !strings.Contains(string(policies), "/"+want+`"`) {
+					t.Errorf("%s: node role %s lacks %s: %s", id, roleID, want, policies)
+				}
+			}
+			if strings.Contains(string(policies), "AmazonEKS_CNI_Policy") {
+				t.Errorf("%s: node role %s carries AmazonEKS_CNI_Policy: every host-network pod could use it", id, roleID)
+			}
+			// Nodes join, and their role loses the CNI's rights, only once
+			// aws-node can get them through its Pod Identity association.
+			for what, deps := range map[string]any{id: (*ng)["DependsOn"], roleID: role["DependsOn"]} {
+				if deps, _ := deps.([]any); !slices.Contains(deps, stack.Resolve(cni)) {
+					t.Errorf("%s does not wait for the vpc-cni add-on: DependsOn %v", what, deps)
+				}
+			}
+		}
 	})
 }
 

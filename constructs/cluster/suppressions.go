@@ -8,7 +8,7 @@ import "github.com/ecplatform/eks-platform/constructs/compliance"
 // roles and concurrency we do not control.
 func suppressCluster(c *Cluster) {
 	compliance.Suppress(c.Construct,
-		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "AWS managed policies on the EKS cluster role, the kubectl handler (Lambda basic and VPC access) and the EBS CSI driver role are the ones AWS documents for these roles and track new API needs.",
+		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "AWS managed policies on the EKS cluster role, the kubectl handler (Lambda basic and VPC access), the VPC CNI role (AmazonEKS_CNI_Policy) and the EBS CSI driver role are the ones AWS documents for these roles and track new API needs.",
 			AppliesTo: []string{
 				"regex:/^Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS.*$/",
 				"regex:/^Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambda.*$/",
@@ -28,10 +28,9 @@ func suppressCluster(c *Cluster) {
 // suppressNodeGroup holds every compliance exemption of a node group.
 func suppressNodeGroup(g *VersionedNodeGroup) {
 	compliance.Suppress(g.Construct,
-		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "EKS documents these AWS managed policies for node roles (worker node, CNI, ECR read-only); AWS updates them with new EKS requirements.",
+		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "EKS documents these AWS managed policies for node roles (worker node, ECR read-only); AWS updates them with new EKS requirements. The CNI's policy is not on nodes: aws-node has it through Pod Identity.",
 			AppliesTo: []string{
 				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy",
 				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 			}},
 	)
