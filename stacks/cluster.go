@@ -61,6 +61,8 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		Retiring:          cl.State == envs.ClusterRetiring,
 		// A stable name gives the control-plane logs a log group we own.
 		Name: cfg.Name + "-" + cl.Name,
+		// The cluster's edge creates the target groups bound to its pods.
+		TargetGroupStacks: []string{stackName(cfg, edgePart(cl.Name))},
 	})
 	if s.Retiring {
 		// The review of what is deployed reads that it may be removed.

@@ -28,7 +28,7 @@ type EdgeStack struct {
 // NewEdgeStack maps cfg.Edge to one cluster's edge constructs.
 func NewEdgeStack(stage awscdk.Stage, cfg *envs.Config, cl *ClusterStack, c envs.Cluster, net *NetworkStack, logs *LoggingStack) *EdgeStack {
 	name := c.Name
-	s := &EdgeStack{Stack: newClusterPartStack(stage, cfg, c, "edge-"+name, "ALBs, WAF and weighted targets of cluster "+name), Cluster: name, Retiring: cl.Retiring, Targets: map[string]*edge.WeightedTargets{}}
+	s := &EdgeStack{Stack: newClusterPartStack(stage, cfg, c, edgePart(name), "ALBs, WAF and weighted targets of cluster "+name), Cluster: name, Retiring: cl.Retiring, Targets: map[string]*edge.WeightedTargets{}}
 	// A retiring cluster's load balancers can be deleted with their stack.
 	deletionProtection := cfg.Protection.TerminationProtection && !cl.Retiring
 	e := cfg.Edge

@@ -66,6 +66,16 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	return e
 }
 
+// stackName is the name of the stack <env>-<part>.
+func stackName(cfg *envs.Config, part string) string {
+	return cfg.Name + "-" + part
+}
+
+// edgePart is the part of the name of a cluster's edge stack.
+func edgePart(cluster string) string {
+	return "edge-" + cluster
+}
+
 // newStack creates the stack <env>-<part> with the env's protection.
 func newStack(stage awscdk.Stage, cfg *envs.Config, part, description string) awscdk.Stack {
 	return newStackProtected(stage, cfg, part, description, cfg.Protection.TerminationProtection)
@@ -80,7 +90,7 @@ func newClusterPartStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, 
 
 func newStackProtected(stage awscdk.Stage, cfg *envs.Config, part, description string, protected bool) awscdk.Stack {
 	return awscdk.NewStack(stage, jsii.String(part), &awscdk.StackProps{
-		StackName:             jsii.String(cfg.Name + "-" + part),
+		StackName:             jsii.String(stackName(cfg, part)),
 		Description:           jsii.String(fmt.Sprintf("%s (%s): %s", cfg.Name, part, description)),
 		TerminationProtection: jsii.Bool(protected),
 	})

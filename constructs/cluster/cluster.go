@@ -68,6 +68,11 @@ type ClusterProps struct {
 	// last deploy before a retired cluster's stack is deleted, so that the
 	// deletion stops it instead of leaving it running.
 	Retiring bool
+	// TargetGroupStacks are the CloudFormation stacks whose target groups
+	// are bound to the cluster's pods (its edge): the Load Balancer
+	// Controller may register targets in their target groups only.
+	// @default - the cluster's own stack
+	TargetGroupStacks []string
 }
 
 // Validate reports every problem with the props.
@@ -220,8 +225,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	c.grantAccess(props)
 	c.addAddons(props)
 	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
-		Cluster:   c.Cluster,
-		DependsOn: []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+		Cluster:           c.Cluster,
+		DependsOn:         []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+		TargetGroupStacks: props.TargetGroupStacks,
 	})
 	suppressCluster(c)
 	return c
@@ -257,8 +263,9 @@ func (c *Cluster) grantAccess(props ClusterProps) {
 	grant("ReadOnly", props.ReadOnlyRoleArns, "AmazonEKSViewPolicy")
 }
 
-// addAddons installs the managed add-ons at their pinned versions. The EBS
-// CSI driver gets its IAM role through Pod Identity, on the add-on itself.
+// addAddons installs the managed add-ons at their pinned versions. The VPC
+// CNI and the EBS CSI driver get their IAM roles through Pod Identity, on
+// the add-on itself: the nodes' role carries neither's policy.
 func (c *Cluster) addAddons(props ClusterProps) {
 	for _, name := range Addons {
 		version := c.AddonVersion(name)
@@ -276,23 +283,15 @@ func (c *Cluster) addAddons(props ClusterProps) {
 			AddonVersion: jsii.String(version),
 		})
 	}
-	ebsRole := awsiam.NewRole(c.Construct, jsii.String("EbsCsiDriverRole"), &awsiam.RoleProps{
-		Description: jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
-		AssumedBy:   podIdentityPrincipal(),
-		ManagedPolicies: &[]awsiam.IManagedPolicy{
-			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy")),
-		},
+	// aws-node assigns the pods' IPs (IPv4: the cluster has no IPv6). Node
+	// groups wait for this add-on (AddNodeGroup): a node's aws-node gets
+	// these credentials only if the association exists when its pod starts.
+	c.newAddonRole(c.Construct, "VpcCniRole", c.Addons[AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
+		Description:     jsii.String("Amazon VPC CNI (aws-node), through EKS Pod Identity"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonEKS_CNI_Policy"))},
 	})
-	ebs := c.Addons[AddonEbsCsiDriver].Node().DefaultChild().(awscdk.CfnResource)
-	ebs.AddPropertyOverride(jsii.String("PodIdentityAssociations"), []any{
-		map[string]any{"ServiceAccount": "ebs-csi-controller-sa", "RoleArn": ebsRole.RoleArn()},
+	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
+		Description:     jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy"))},
 	})
-	// Pod Identity associations need the agent running first.
-	c.Addons[AddonEbsCsiDriver].Node().AddDependency(c.Addons[AddonPodIdentityAgent])
-}
-
-// podIdentityPrincipal is the EKS Pod Identity service, which needs both
-// sts:AssumeRole and sts:TagSession.
-func podIdentityPrincipal() awsiam.IPrincipal {
-	return awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags()
 }

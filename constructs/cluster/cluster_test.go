@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -65,10 +66,45 @@ func TestClusterTemplate(t *testing.T) {
 		for _, name := range Addons {
 			tmpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{"AddonName": name, "AddonVersion": v.Addons[name]})
 		}
-		tmpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{
-			"AddonName":               "aws-ebs-csi-driver",
-			"PodIdentityAssociations": []any{map[string]any{"ServiceAccount": "ebs-csi-controller-sa", "RoleArn": assertions.Match_AnyValue()}},
-		})
+	})
+	t.Run("add-ons' IAM through Pod Identity, each role for its own service account", func(t *testing.T) {
+		cluster := theCluster(t, tmpl).logicalID
+		for _, tc := range []struct{ addon, namespace, serviceAccount, policy string }{
+			{AddonVpcCni, "kube-system", "aws-node", "AmazonEKS_CNI_Policy"},
+			{AddonEbsCsiDriver, "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"},
+			{AddonCloudWatchObservability, "amazon-cloudwatch", "cloudwatch-agent", "CloudWatchAgentServerPolicy"},
+		} {
+			t.Run(tc.addon, func(t *testing.T) {
+				addon := addonNamed(t, tmpl, tc.addon)
+				assocs, _ := addon["Properties"].(map[string]any)["PodIdentityAssociations"].([]any)
+				if len(assocs) != 1 || assocs[0].(map[string]any)["ServiceAccount"] != tc.serviceAccount {
+					t.Fatalf("Pod Identity associations %v, want one for %s", assocs, tc.serviceAccount)
+				}
+				roleID := assocs[0].(map[string]any)["RoleArn"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+				role := (*tmpl.ToJSON())["Resources"].(map[string]any)[roleID].(map[string]any)["Properties"].(map[string]any)
+				trust, _ := json.Marshal(role["AssumeRolePolicyDocument"])
+				want, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+					"Effect": "Allow", "Principal": map[string]any{"Service": PodIdentityService},
+					"Action": []any{"sts:AssumeRole", "sts:TagSession"},
+					"Condition": map[string]any{"StringEquals": map[string]any{
+						"aws:RequestTag/eks-cluster-arn":            map[string]any{"Fn::GetAtt": []any{cluster, "Arn"}},
+						"aws:RequestTag/kubernetes-namespace":       tc.namespace,
+						"aws:RequestTag/kubernetes-service-account": tc.serviceAccount,
+					}},
+				}}})
+				if string(trust) != string(want) {
+					t.Errorf("%s trusts\n%s\nwant\n%s", roleID, trust, want)
+				}
+				policies, _ := json.Marshal(role["ManagedPolicyArns"])
+				if !strings.Contains(string(policies), ":iam::aws:policy/"+tc.policy+`"`) {
+					t.Errorf("%s has %s, want %s", roleID, policies, tc.policy)
+				}
+				agent := c.Addons[AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+				if deps, _ := addon["DependsOn"].([]any); !slices.Contains(deps, stack.Resolve(agent)) {
+					t.Errorf("%s does not wait for the Pod Identity agent: DependsOn %v", tc.addon, deps)
+				}
+			})
+		}
 	})
 	t.Run("load balancer controller through pod identity", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::EKS::PodIdentityAssociation"), map[string]any{
@@ -150,6 +186,7 @@ func TestClusterTemplate(t *testing.T) {
 		}
 		tmpl.HasResourceProperties(jsii.String("AWS::EC2::LaunchTemplate"), map[string]any{
 			"LaunchTemplateData": assertions.Match_ObjectLike(&map[string]any{
+				"Monitoring":      map[string]any{"Enabled": true},
 				"MetadataOptions": map[string]any{"HttpTokens": "required", "HttpPutResponseHopLimit": 1},
 				"BlockDeviceMappings": []any{map[string]any{"DeviceName": "/dev/xvda", "Ebs": map[string]any{
 					"Encrypted": true, "VolumeType": "gp3", "VolumeSize": 50, "DeleteOnTermination": true,
@@ -157,6 +194,42 @@ func TestClusterTemplate(t *testing.T) {
 			}),
 		})
 	})
+	t.Run("nodes leave the VPC CNI's rights to aws-node's Pod Identity", func(t *testing.T) {
+		resources := (*tmpl.ToJSON())["Resources"].(map[string]any)
+		cni := c.Addons[AddonVpcCni].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+		for id, ng := range *tmpl.FindResources(jsii.String("AWS::EKS::Nodegroup"), nil) {
+			roleID := (*ng)["Properties"].(map[string]any)["NodeRole"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+			role := resources[roleID].(map[string]any)
+			policies, _ := json.Marshal(role["Properties"].(map[string]any)["ManagedPolicyArns"])
+			for _, want := range nodeRolePolicies {
+				if !strings.Contains(string(policies), "/"+want+`"`) {
+					t.Errorf("%s: node role %s lacks %s: %s", id, roleID, want, policies)
+				}
+			}
+			if strings.Contains(string(policies), "AmazonEKS_CNI_Policy") {
+				t.Errorf("%s: node role %s carries AmazonEKS_CNI_Policy: every host-network pod could use it", id, roleID)
+			}
+			// Nodes join, and their role loses the CNI's rights, only once
+			// aws-node can get them through its Pod Identity association.
+			for what, deps := range map[string]any{id: (*ng)["DependsOn"], roleID: role["DependsOn"]} {
+				if deps, _ := deps.([]any); !slices.Contains(deps, stack.Resolve(cni)) {
+					t.Errorf("%s does not wait for the vpc-cni add-on: DependsOn %v", what, deps)
+				}
+			}
+		}
+	})
+}
+
+// addonNamed is the add-on resource (Properties, DependsOn) named name.
+func addonNamed(t *testing.T, tmpl assertions.Template, name string) map[string]any {
+	t.Helper()
+	for _, a := range *tmpl.FindResources(jsii.String("AWS::EKS::Addon"), nil) {
+		if (*a)["Properties"].(map[string]any)["AddonName"] == name {
+			return *a
+		}
+	}
+	t.Fatalf("no %s add-on", name)
+	return nil
 }
 
 // propertiesOf returns the Properties of every resource of type typ.

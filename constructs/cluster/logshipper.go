@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -89,19 +88,6 @@ func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
 		EncryptionKey: c.LogKey,
 		RemovalPolicy: c.removalPolicy,
 	})
-	l.Role = awsiam.NewRole(self, jsii.String("Role"), &awsiam.RoleProps{
-		Description: jsii.String(fmt.Sprintf("CloudWatch agent and Fluent Bit of EKS cluster %s, through EKS Pod Identity", c.Name)),
-		AssumedBy:   podIdentityPrincipal(),
-		// The policy AWS documents for the add-on: metrics, EC2 tags, and
-		// CloudWatch Logs (any group of the account: the agent's
-		// performance group and Fluent Bit's alerting streams among them).
-		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("CloudWatchAgentServerPolicy"))},
-	})
-	l.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("ShipToArchive"),
-		Actions:   jsii.Strings("firehose:PutRecordBatch", "firehose:PutRecord"),
-		Resources: &props.StreamArns,
-	}))
 	version := c.AddonVersion(AddonCloudWatchObservability)
 	l.Addon = awseksv2.NewAddon(self, jsii.String("Addon"), &awseksv2.AddonProps{
 		Cluster:      c.Cluster,
@@ -116,12 +102,20 @@ func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
 			},
 		},
 	})
-	addon := l.Addon.Node().DefaultChild().(awscdk.CfnResource)
-	addon.AddPropertyOverride(jsii.String("PodIdentityAssociations"), []any{
-		map[string]any{"ServiceAccount": observabilityServiceAccount, "RoleArn": l.Role.RoleArn()},
+	l.Role = c.newAddonRole(self, "Role", l.Addon, observabilityNamespace, observabilityServiceAccount, awsiam.RoleProps{
+		Description: jsii.String(fmt.Sprintf("CloudWatch agent and Fluent Bit of EKS cluster %s, through EKS Pod Identity", c.Name)),
+		// The policy AWS documents for the add-on: metrics, EC2 tags, and
+		// CloudWatch Logs (any group of the account: the agent's
+		// performance group and Fluent Bit's alerting streams among them).
+		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("CloudWatchAgentServerPolicy"))},
 	})
-	// The agent must find its log group ours, and Pod Identity running.
-	l.Addon.Node().AddDependency(l.PerformanceLogs, c.Addons[AddonPodIdentityAgent], l.Role)
+	l.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ShipToArchive"),
+		Actions:   jsii.Strings("firehose:PutRecordBatch", "firehose:PutRecord"),
+		Resources: &props.StreamArns,
+	}))
+	// The agent must find its log group ours.
+	l.Addon.Node().AddDependency(l.PerformanceLogs)
 	compliance.Suppress(self,
 		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "CloudWatchAgentServerPolicy is the policy AWS documents for the CloudWatch observability add-on; AWS extends it as the agent gains metrics.",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy"}},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -102,6 +103,11 @@ type VersionedNodeGroupProps struct {
 	// Draining taints every node NoSchedule: running pods stay, new pods go
 	// to the pool's active group. Taints update in place: no node is replaced.
 	Draining bool
+	// NetworkAddon is the cluster's vpc-cni add-on. The nodes' role does not
+	// carry the VPC CNI's policy: aws-node gets it through the add-on's Pod
+	// Identity association, so the group (and its role's change) waits for
+	// the add-on. Required.
+	NetworkAddon awseksv2.IAddon
 }
 
 // Validate reports every problem with the props.
@@ -109,6 +115,9 @@ func (p VersionedNodeGroupProps) Validate() error {
 	var errs []error
 	if p.Cluster == nil {
 		errs = append(errs, errors.New("cluster: required"))
+	}
+	if p.NetworkAddon == nil {
+		errs = append(errs, errors.New("networkAddon: required: without the vpc-cni add-on's Pod Identity association, nodes get no pod IPs"))
 	}
 	if p.Name != "" && !groupName.MatchString(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 2-40 lowercase letters, digits or -, starting with a letter, got %q", p.Name))
@@ -150,7 +159,11 @@ func NodeGroupID(pool, version string) string {
 // version (set on the node group, so EKS runs that version's optimized AMI),
 // in the private subnets of all three AZs, launched from a template that
 // requires IMDSv2 (hop limit 1: pods get AWS credentials from Pod Identity,
-// never from the node) and encrypts its gp3 volume.
+// never from the node), encrypts its gp3 volume and turns on detailed
+// (1-minute) monitoring. Its role has what the kubelet needs (joining the
+// cluster, pulling images from ECR) and not the VPC CNI's rights, which
+// aws-node, a host-network pod that could reach the node's credentials,
+// gets through Pod Identity instead.
 type VersionedNodeGroup struct {
 	constructs.Construct
 	Nodegroup      awseksv2.Nodegroup
@@ -238,14 +251,35 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 		EnableNodeAutoRepair:     jsii.Bool(true),
 	})
 	g.Nodegroup.Node().DefaultChild().(awseksv2.CfnNodegroup).SetVersion(jsii.String(p.Version))
+	withoutCniPolicy(g.Nodegroup.Role())
+	g.Nodegroup.Node().AddDependency(p.NetworkAddon)
+	g.Nodegroup.Role().Node().AddDependency(p.NetworkAddon)
 	suppressNodeGroup(g)
 	return g
+}
+
+// nodeRolePolicies are the AWS managed policies of a node's role: joining
+// the cluster and pulling images from ECR.
+var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
+
+// withoutCniPolicy leaves role, the one awseksv2.Nodegroup creates, with
+// nodeRolePolicies only: the construct also attaches AmazonEKS_CNI_Policy.
+// The role is kept rather than replaced by one of ours because a node
+// group's NodeRole cannot change in place: CloudFormation would replace
+// every node group, not just their nodes.
+func withoutCniPolicy(role awsiam.IRole) {
+	arns := make([]*string, len(nodeRolePolicies))
+	for i, name := range nodeRolePolicies {
+		arns[i] = awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(name)).ManagedPolicyArn()
+	}
+	role.Node().DefaultChild().(awsiam.CfnRole).SetManagedPolicyArns(&arns)
 }
 
 // AddNodeGroup adds a versioned node group to the cluster under the id
 // NodeGroup-<name>.
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
+	p.NetworkAddon = c.Addons[AddonVpcCni]
 	if p.Name == "" {
 		p.Name = NodeGroupID(p.Pool, p.Version)
 	}

@@ -161,6 +161,7 @@ func TestVersionedNodeGroupPropsValidate(t *testing.T) {
 		{"AL2", func(p *VersionedNodeGroupProps) { p.AmiType = "AL2_X86_64" }, "amiType: must be an AL2023 or Bottlerocket AMI type"},
 		{"reserved label", func(p *VersionedNodeGroupProps) { p.Labels = map[string]string{LabelPool: "x"} }, "reserved prefix"},
 		{"bad name", func(p *VersionedNodeGroupProps) { p.Name = "General_1" }, `name: must be 2-40 lowercase letters, digits or -, starting with a letter, got "General_1"`},
+		{"no vpc-cni add-on", func(p *VersionedNodeGroupProps) { p.NetworkAddon = nil }, "networkAddon: required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := valid

@@ -2,6 +2,7 @@ package review
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 
@@ -50,7 +51,8 @@ func readPlan(env string, baseline map[string]string) (plan, error) {
 				Type       string
 				Properties struct {
 					Taints []struct{ Key string }
-					// Tags is a list on a cluster, a map on a node group.
+					// A list of Key and Value for a cluster, a map for
+					// a node group: read per type.
 					Tags json.RawMessage
 				}
 			}
@@ -69,7 +71,11 @@ func readPlan(env string, baseline map[string]string) (plan, error) {
 				}
 			case "AWS::EKS::Cluster":
 				var tags []struct{ Key, Value string }
-				json.Unmarshal(r.Properties.Tags, &tags)
+				if len(r.Properties.Tags) > 0 {
+					if err := json.Unmarshal(r.Properties.Tags, &tags); err != nil {
+						return p, fmt.Errorf("%s %s: Tags: %w", stack, id, err)
+					}
+				}
 				for _, t := range tags {
 					if t.Key == cluster.TagState && t.Value == cluster.StateRetiring {
 						p.retiring[name] = true
