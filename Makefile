@@ -20,11 +20,15 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 CDK := cdk --no-notices
 ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
+# BASELINE=DIR synthesizes with the upgrade guardrails against what runs
+# (the deployed/<env> records in CI; see fetch-deployed and review).
+BASELINE ?=
+BASELINE_CONTEXT := $(if $(BASELINE),-c baseline=$(BASELINE))
 # Stacks live in one Stage per env: the CLI checks annotations (cdk-nag
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deploy deploy-guardrails review deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
 # npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
 # own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
@@ -48,7 +52,7 @@ tidy:
 # is this one.
 synth: deps
 	rm -rf cdk.out
-	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+	$(CDK) synth --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
 	go run ./bin/validationreport cdk.out/validation-report.json
 	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
 
@@ -92,14 +96,46 @@ synth-empty: deps
 	$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
 	rm -rf cdk.out.empty
 
-# The per-environment review: what a deploy of ENV would change against the
-# reviewed snapshots (or BASE, a cloud assembly), dangerous changes first.
-# Fails on replacing or deleting data or live traffic unless ALLOW_DESTRUCTIVE=1.
+# The per-environment review: what a deploy of ENV would change against
+# what runs, dangerous changes first, after the guardrails passed against it.
+# BASE is what runs: the deployed/<env> records (fetch-deployed) in CI; by
+# default, locally, the merge-base with main, synthesized apart. Fails on
+# replacing or deleting data or live traffic unless ALLOW_DESTRUCTIVE=1.
+MAIN ?= main
+MERGE_BASE_DIR := .build/merge-base
 review: deps
-	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|stg|prd> [BASE=<cloud assembly>] [ALLOW_DESTRUCTIVE=1]"; exit 1; }
-	rm -rf cdk.out
-	$(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
-	go run ./bin/review -env $(ENV) $(if $(BASE),-base $(BASE)) $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT))
+	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|stg|prd> [BASE=<baseline>] [ALLOW_DESTRUCTIVE=1]"; exit 1; }
+	base="$(BASE)"; \
+	if [ -z "$$base" ]; then $(MAKE) --no-print-directory merge-base ENV=$(ENV); base=$(MERGE_BASE_DIR)/cdk.out; fi; \
+	rm -rf cdk.out; \
+	$(CDK) synth --quiet $(ENV_CONTEXT) -c baseline=$$base $(STACKS) && \
+	go run ./bin/review -env $(ENV) -base $$base $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT)) && \
+	go run ./bin/retire -env $(ENV) -baseline $$base -assembly cdk.out
+
+# The merge-base with MAIN, synthesized in a worktree of its own with this
+# checkout's toolchain (its app finds node_modules up from .build/; running
+# its own Makefile would reinstall them): the local stand-in for what runs.
+merge-base: deps
+	rm -rf $(MERGE_BASE_DIR) && git worktree prune
+	git worktree add --detach $(MERGE_BASE_DIR) $$(git merge-base HEAD $(MAIN))
+	cd $(MERGE_BASE_DIR) && $(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+
+# What runs in each env (or ENV): the branches deployed/<env> the deploy
+# workflow records, into deployed/<env>/. An env never deployed has none.
+DEPLOYED_ENVS := $(if $(ENV),$(ENV),dev stg prd)
+fetch-deployed:
+	rm -rf deployed && mkdir -p deployed
+	for env in $(DEPLOYED_ENVS); do \
+	  if git fetch --quiet --depth=1 origin "refs/heads/deployed/$$env"; then \
+	    git archive FETCH_HEAD "$$env" | tar -x -C deployed; \
+	  else echo "deployed/$$env: no record (never deployed): nothing to compare"; fi; \
+	done
+
+# Deletes the stacks that left the app (a removed cluster's), after a
+# deploy: the plan without EXECUTE, the deletion with it (docs/upgrades.md).
+retire: deps
+	@test -n "$(ENV)" -a -n "$(BASE)" || { echo "usage: make retire ENV=<dev|stg|prd> BASE=<what runs> [ASSEMBLY=cdk.out] [EXECUTE=1]"; exit 1; }
+	go run ./bin/retire -env $(ENV) -baseline $(BASE) -assembly $(ASSEMBLY) $(if $(EXECUTE),-execute)
 
 # Deploys one env from an already synthesized assembly (the deploy workflow's
 # artifact): what was reviewed is what ships. Every stack but <env>-github:
@@ -119,4 +155,4 @@ deploy-guardrails: node_modules/.installed
 	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/github' --require-approval broadening
 
 clean:
-	rm -rf cdk.out .build
+	rm -rf cdk.out .build deployed

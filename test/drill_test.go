@@ -149,12 +149,17 @@ func (dr *drill) step(d doc) outcome {
 	return o
 }
 
-// deploy accepts a step: it is now what runs.
+// deploy accepts a step: it is now what runs. Its review is logged (go
+// test -v -run TestDrill prints every step's review: docs/upgrades.md
+// quotes them).
 func (dr *drill) deploy(d doc) outcome {
 	dr.t.Helper()
 	o := dr.step(d)
 	if o.refused != "" {
 		dr.t.Fatalf("step refused:\n%s", o.refused)
+	}
+	if dr.deployed != "" {
+		dr.t.Logf("review of this step:\n%s", markdown(o.report))
 	}
 	dr.deployed = o.out
 	return o
@@ -172,6 +177,7 @@ func (dr *drill) refuse(d doc, want ...string) {
 			dr.t.Errorf("refusal lacks %q:\n%s", w, o.refused)
 		}
 	}
+	dr.t.Logf("refused:\n%s", o.refused)
 }
 
 func markdown(r review.Report) string {
@@ -310,7 +316,7 @@ func TestDrillInPlace(t *testing.T) {
 		t.Errorf("naming a group by its id changed %v", changes(o.report))
 	}
 
-	t.Run("refused: skipping a minor", func(t *testing.T) {
+	t.Run("refused: a version EKS does not offer", func(t *testing.T) {
 		e := d.clone(t)
 		e.cluster("blue")["version"] = "1.36"
 		dr.refuse(e, `clusters[0].version: EKS does not offer Kubernetes 1.36`)
@@ -349,7 +355,7 @@ func TestDrillInPlace(t *testing.T) {
 			}
 		}
 	}
-	t.Run("refused: a skipped minor against the deployed control plane", func(t *testing.T) {
+	t.Run("refused: two minors back from what is deployed", func(t *testing.T) {
 		// Deployed at 1.35 now: 1.33 would be two minors back.
 		e := d.clone(t)
 		e.cluster("blue")["version"] = "1.33"
@@ -463,8 +469,8 @@ func TestDrillClusterMigration(t *testing.T) {
 	}
 }
 
-// TestDrillNeedsTheDeployedBaseline shows why the guardrails read what is
-// deployed: with a pull request's own synthesized output as the baseline
+// TestDrillNeedsTheDeployedBaseline is the skipped minor (1.33 to 1.35),
+// and shows why the guardrails read what is deployed: with a pull request's own synthesized output as the baseline
 // (which is what regenerated snapshots are), a skipped minor passes
 // unnoticed; against what runs it is refused.
 func TestDrillNeedsTheDeployedBaseline(t *testing.T) {
