@@ -40,12 +40,15 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 	go mod download
 
-# go mod tidy drops required modules that have no Go packages: the chart
-# sources internal/k8scheck reads (github.com/aws/eks-charts). Tidy, then
-# require them again at the version go.mod pinned.
-CHART_MODULES := github.com/aws/eks-charts
+# go mod tidy drops required modules that no package of the app imports:
+# the ones internal/k8scheck reads CRDs and chart values from (the Load
+# Balancer Controller's chart source, the VPC resource controller's CRDs).
+# Tidy, then require them again at the version go.mod pinned, with go.sum
+# hashes. Not with go get: it would also require every module the VPC
+# resource controller's main package imports, which the app never builds.
+SCHEMA_MODULES := github.com/aws/eks-charts github.com/aws/amazon-vpc-resource-controller-k8s
 tidy:
-	keep=$$(go list -m -f '{{.Path}}@{{.Version}}' $(CHART_MODULES)); go mod tidy; go get $$keep
+	keep=$$(go list -m -f '-require={{.Path}}@{{.Version}}' $(SCHEMA_MODULES)); go mod tidy; go mod edit $$keep; go mod download $(SCHEMA_MODULES)
 
 # cdk.out is deleted first: the CLI re-reads a stale validation report. The
 # report is audited as in cli-synth: the assembly the deploy workflow ships

@@ -1,6 +1,6 @@
 module github.com/ecplatform/eks-platform
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.275.0
@@ -22,7 +22,8 @@ require (
 	cel.dev/expr v0.25.1 // indirect
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
 	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
-	github.com/aws/eks-charts v0.0.243-0.20260821194545-743f98a89b5b // indirect
+	github.com/aws/amazon-vpc-resource-controller-k8s v1.8.2
+	github.com/aws/eks-charts v0.0.243-0.20260821194545-743f98a89b5b
 	github.com/bahlo/generic-list-go v0.2.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/blang/semver/v4 v4.0.0 // indirect

@@ -1,5 +1,7 @@
 package k8scheck
 
+import "fmt"
+
 // chart is a Helm chart the app installs, as the check reads it from the Go
 // module of the chart's source repository that go.mod pins.
 type chart struct {
@@ -81,3 +83,14 @@ var lbController = chart{
 // charts are the charts the check knows; a release of any other is a
 // finding.
 var charts = []*chart{&lbController}
+
+func (c *chart) String() string { return fmt.Sprintf("chart %s %s", c.Name, c.Version) }
+
+// absentFrom: Helm installs the CRDs in a chart's crds/ with its release, so
+// a cluster has them only where a release of the chart is.
+func (c *chart) absentFrom(cluster, crd string, releases []release) string {
+	if installs(releases, cluster, c) {
+		return ""
+	}
+	return fmt.Sprintf("no release of chart %s in cluster %s installs its CRD %s", c.Name, cluster, crd)
+}

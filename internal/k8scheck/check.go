@@ -4,8 +4,10 @@
 // of Custom::AWSCDK-EKS-HelmChart, the node labels and taints of managed
 // node groups, Pod Identity service accounts and add-on configuration.
 // Objects decode strictly into their kind's type (k8s.io/api) or CRD schema
-// (the chart's own CRDs, validated by k8s.io/apiextensions-apiserver), and
-// names, labels and annotations pass k8s.io/apimachinery's rules. Each
+// (a chart's own CRDs, or one EKS keeps on every cluster, validated by
+// k8s.io/apiextensions-apiserver), and names, labels and annotations pass
+// k8s.io/apimachinery's rules. An object of a chart's CRD needs a release
+// of the chart in its cluster; one of a control-plane CRD does not. Each
 // cluster has one object per kind, namespace and name across all stacks of
 // an environment.
 package k8scheck

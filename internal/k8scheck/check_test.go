@@ -85,6 +85,41 @@ func TestCheck(t *testing.T) {
 			inEdge: map[string]any{"Other": cfnResource(typeManifest, map[string]any{"ClusterName": "other-cluster",
 				"Manifest": `[{"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"a","namespace":"default"},"spec":{"serviceRef":{"name":"a","port":80}}}]`})},
 			want: []string{"no release of chart aws-load-balancer-controller in cluster other-cluster installs its CRD targetgroupbindings.elbv2.k8s.aws"}},
+		{name: "a SecurityGroupPolicy as the app applies it, its group ids tokens",
+			inCluster: map[string]any{"Workload": cfnResource(typeManifest, map[string]any{"ClusterName": map[string]any{"Ref": clusterID},
+				"Manifest": map[string]any{"Fn::Join": []any{"", []any{
+					`[{"apiVersion":"vpcresources.k8s.aws/v1beta1","kind":"SecurityGroupPolicy","metadata":{"name":"api-gateway","namespace":"api-gateway","labels":{"platform.ecplatform.io/service":"api-gateway"}},"spec":{"podSelector":{},"securityGroups":{"groupIds":["`,
+					map[string]any{"Fn::GetAtt": []any{clusterID, "ClusterSecurityGroupId"}}, `","`,
+					map[string]any{"Fn::GetAtt": []any{"PodsSecurityGroup", "GroupId"}}, `"]}}}]`}}}})}},
+		{name: "a SecurityGroupPolicy selecting by service account",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, sgp("api-gateway", func(s map[string]any) {
+				delete(s, "podSelector")
+				s["serviceAccountSelector"] = map[string]any{"matchLabels": map[string]any{"app": "api-gateway"}}
+			}))}},
+		{name: "a SecurityGroupPolicy needs no release: EKS keeps its CRD on every cluster",
+			inEdge: map[string]any{"Other": cfnResource(typeManifest, map[string]any{"ClusterName": "other-cluster",
+				"Manifest": `[{"apiVersion":"vpcresources.k8s.aws/v1beta1","kind":"SecurityGroupPolicy","metadata":{"name":"a","namespace":"default"},"spec":{"podSelector":{},"securityGroups":{"groupIds":["sg-0123456789abcdef0"]}}}]`})}},
+		{name: "a SecurityGroupPolicy with an unknown spec field",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, sgp("api-gateway", func(s map[string]any) {
+				s["securityGroups"] = map[string]any{"groupIDs": []any{"sg-0123456789abcdef0"}} // TargetGroupBinding's spelling
+			}))},
+			want: []string{`strict decoding error: unknown field "spec.securityGroups.groupIDs"`}},
+		{name: "a SecurityGroupPolicy whose groupIds is not a list",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, sgp("api-gateway", func(s map[string]any) {
+				s["securityGroups"] = map[string]any{"groupIds": "sg-0123456789abcdef0"}
+			}))},
+			want: []string{`spec.securityGroups.groupIds: Invalid value: "string": spec.securityGroups.groupIds in body must be of type array`}},
+		{name: "a SecurityGroupPolicy without security groups",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, sgp("api-gateway", func(s map[string]any) {
+				s["securityGroups"] = map[string]any{"groupIds": []any{}}
+			}))},
+			want: []string{"spec.securityGroups.groupIds: Invalid value: 0: spec.securityGroups.groupIds in body should have at least 1 items"}},
+		{name: "a SecurityGroupPolicy with a bad name",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, sgp("API_Gateway", nil))},
+			want:      []string{`metadata.name: Invalid value: "API_Gateway": a lowercase RFC 1123 subdomain`}},
+		{name: "a SecurityGroupPolicy version the CRD does not serve",
+			inCluster: map[string]any{"Workload": manifest(clusterStack, minimalObject("vpcresources.k8s.aws/v1", "SecurityGroupPolicy", "api-gateway", "a"))},
+			want:      []string{"vpcresources.k8s.aws/v1 serves no SecurityGroupPolicy; SecurityGroupPolicy is served as vpcresources.k8s.aws/v1beta1"}},
 		{name: "a bad label key",
 			inCluster: map[string]any{"App": manifest(clusterStack, func() map[string]any {
 				o := minimalObject("v1", "ConfigMap", "api-gateway", "settings")

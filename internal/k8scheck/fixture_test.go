@@ -78,6 +78,20 @@ func tgb(name string, edit func(spec map[string]any)) map[string]any {
 		"metadata": map[string]any{"name": name, "namespace": "api-gateway"}, "spec": spec}
 }
 
+// sgp is a valid SecurityGroupPolicy in namespace api-gateway, as the app
+// writes it (every pod of the namespace, two groups), changed by edit.
+func sgp(name string, edit func(spec map[string]any)) map[string]any {
+	spec := map[string]any{
+		"podSelector":    map[string]any{},
+		"securityGroups": map[string]any{"groupIds": []any{"sg-0123456789abcdef0", "sg-0fedcba9876543210"}},
+	}
+	if edit != nil {
+		edit(spec)
+	}
+	return map[string]any{"apiVersion": "vpcresources.k8s.aws/v1beta1", "kind": "SecurityGroupPolicy",
+		"metadata": map[string]any{"name": name, "namespace": "api-gateway"}, "spec": spec}
+}
+
 // deployment is a valid Deployment, changed by edit.
 func deployment(name string, edit func(d map[string]any)) map[string]any {
 	labels := map[string]any{"app": name}

@@ -10,8 +10,9 @@ func TestModuleDir(t *testing.T) {
 		name, path, pinned string
 		want               string // a substring of the error; "" for none
 	}{
-		{"pinned and fetched", "github.com/aws/eks-charts", "v0.0.243-0.20260821194545-743f98a89b5b", ""},
-		{"not in go.mod", "example.com/charts", "v1.0.0", "go.mod does not require example.com/charts (`go mod tidy` drops it: it has no Go packages; `make tidy` keeps it): restore it with `go get example.com/charts@v1.0.0`"},
+		{"a chart source, pinned and fetched", lbController.Module, lbController.ModuleVersion, ""},
+		{"a control-plane CRD's module, pinned and fetched", securityGroupPolicies.Module, securityGroupPolicies.ModuleVersion, ""},
+		{"not in go.mod", "example.com/charts", "v1.0.0", "go.mod does not require example.com/charts (`go mod tidy` drops it: no package of the app imports it; `make tidy` keeps it): restore it with `go mod edit -require=example.com/charts@v1.0.0 && go mod download example.com/charts`"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, _, err := moduleDir(tc.path, tc.pinned)

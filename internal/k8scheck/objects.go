@@ -125,16 +125,17 @@ func decodeBuiltin(body map[string]any) (metav1.Object, []string) {
 }
 
 // checkCustom checks a custom resource against its CRD version, and that
-// the chart installing that CRD has a release in the object's cluster.
-func checkCustom(o object, k *chartKind, releases []release) (metav1.Object, []string) {
+// the object's cluster has the CRD: a chart's CRD only with a release of
+// the chart there, a control-plane CRD always.
+func checkCustom(o object, k *crdKind, releases []release) (metav1.Object, []string) {
 	var problems []string
 	if k.Problem != "" {
 		problems = append(problems, k.Problem)
 	} else {
 		problems = append(problems, k.validate(o.Body)...)
 	}
-	if !installs(releases, o.Cluster, k.Chart) {
-		problems = append(problems, fmt.Sprintf("no release of chart %s in cluster %s installs its CRD %s", k.Chart.Name, o.Cluster, k.CRD))
+	if msg := k.Source.absentFrom(o.Cluster, k.CRD, releases); msg != "" {
+		problems = append(problems, msg)
 	}
 	m, err := objectMeta(o.Body)
 	if err != nil {
@@ -161,13 +162,22 @@ func (s *Schemas) unknownKind(gvk schema.GroupVersionKind) string {
 		slices.Sort(served)
 		return fmt.Sprintf("%s serves no %s; %s is served as %s", gvk.GroupVersion(), gvk.Kind, gvk.Kind, strings.Join(served, ", "))
 	}
-	return fmt.Sprintf("unknown kind %s: neither a GA built-in kind nor a CRD of a chart the check knows (%s)", gvk.GroupKind(), chartNames())
+	return fmt.Sprintf("unknown kind %s: neither a GA built-in kind nor a CRD of a chart the check knows (%s) or of the EKS control plane (%s)",
+		gvk.GroupKind(), chartNames(), controlPlaneCRDNames())
 }
 
 func chartNames() string {
 	names := make([]string, len(charts))
 	for i, c := range charts {
 		names[i] = c.Name + " " + c.Version
+	}
+	return strings.Join(names, ", ")
+}
+
+func controlPlaneCRDNames() string {
+	names := make([]string, len(controlPlaneCRDs))
+	for i, c := range controlPlaneCRDs {
+		names[i] = c.Name
 	}
 	return strings.Join(names, ", ")
 }

@@ -12,19 +12,29 @@ import (
 )
 
 // Schemas are what objects are checked against besides the built-in kinds:
-// the CRDs and values of the charts the check knows, read from their
-// pinned Go modules.
+// the CRDs and values of the charts the check knows and the CRDs EKS keeps
+// on every cluster, read from their pinned Go modules.
 type Schemas struct {
-	custom map[schema.GroupVersionKind]*chartKind
+	custom map[schema.GroupVersionKind]*crdKind
 	charts []*loadedChart
 }
 
-// chartKind is a CRD version a chart installs. Problem, if set, says why
-// objects of it can't be checked (see chart.ModuleChartVersion).
-type chartKind struct {
+// crdKind is a CRD version the check knows, with what puts the CRD into a
+// cluster. Problem, if set, says why objects of it can't be checked (see
+// chart.ModuleChartVersion).
+type crdKind struct {
 	*customKind
-	Chart   *chart
+	Source  crdSource
 	Problem string
+}
+
+// crdSource is what puts a CRD into a cluster: a release of the chart
+// holding it (*chart), or EKS itself (*controlPlaneCRD).
+type crdSource interface {
+	fmt.Stringer
+	// absentFrom says why cluster may lack the CRD named crd when the app
+	// applies an object of it there, or "" when the cluster has it.
+	absentFrom(cluster, crd string, releases []release) string
 }
 
 type loadedChart struct {
@@ -35,28 +45,43 @@ type loadedChart struct {
 	valuesProblem string
 }
 
-// LoadSchemas reads the charts the check knows from the module cache; it
-// fails, saying how to fix it, when go.mod no longer pins a chart module at
-// the version the check's records are for, or `make deps` has not fetched
-// it.
+// LoadSchemas reads the charts and control-plane CRDs the check knows from
+// the module cache; it fails, saying how to fix it, when go.mod no longer
+// pins one's module at the version the check's records are for, or `make
+// deps` has not fetched it.
 func LoadSchemas() (*Schemas, error) {
-	s := &Schemas{custom: map[schema.GroupVersionKind]*chartKind{}}
+	s := &Schemas{custom: map[schema.GroupVersionKind]*crdKind{}}
 	var errs []error
+	add := func(kinds map[schema.GroupVersionKind]*crdKind) {
+		for gvk, k := range kinds {
+			if prev, dup := s.custom[gvk]; dup {
+				errs = append(errs, fmt.Errorf("%s is defined twice: by %s (CRD %s) and by %s (CRD %s)", gvk, prev.Source, prev.CRD, k.Source, k.CRD))
+				continue
+			}
+			s.custom[gvk] = k
+		}
+	}
 	for _, c := range charts {
 		lc, kinds, err := loadChart(c)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("chart %s %s: %w", c.Name, c.Version, err))
+			errs = append(errs, fmt.Errorf("%s: %w", c, err))
 			continue
 		}
 		s.charts = append(s.charts, lc)
-		for gvk, k := range kinds {
-			s.custom[gvk] = k
+		add(kinds)
+	}
+	for _, c := range controlPlaneCRDs {
+		kinds, err := loadControlPlaneCRD(c)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CRD %s of %s: %w", c.Name, c, err))
+			continue
 		}
+		add(kinds)
 	}
 	return s, errors.Join(errs...)
 }
 
-func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*chartKind, error) {
+func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
 	dir, version, err := moduleDir(c.Module, c.ModuleVersion)
 	if err != nil {
 		return nil, nil, err
@@ -89,7 +114,7 @@ func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*chartKind, 
 	if err != nil {
 		return nil, nil, err
 	}
-	kinds := map[schema.GroupVersionKind]*chartKind{}
+	kinds := map[schema.GroupVersionKind]*crdKind{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -100,7 +125,7 @@ func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*chartKind, 
 			return nil, nil, fmt.Errorf("%s: %w", f, err)
 		}
 		for gvk, k := range crds {
-			ck := &chartKind{customKind: k, Chart: c}
+			ck := &crdKind{customKind: k, Source: c}
 			if c.ModuleChartVersion != c.Version && c.CRDDigests[k.CRD+"/"+gvk.Version] != k.Digest {
 				ck.Problem = fmt.Sprintf("chart %s (the version go.mod can pin) has a schema for %s that chart %s lacks or has otherwise, so it can't be checked against what deploys",
 					c.ModuleChartVersion, gvk.GroupVersion(), c.Version)

@@ -13,20 +13,22 @@ var (
 	loadFailed error
 )
 
-// schemas loads the pinned chart modules once for all tests.
+// schemas loads the pinned chart and control-plane CRD modules once for all
+// tests.
 func schemas(t *testing.T) *Schemas {
 	t.Helper()
 	loadOnce.Do(func() { loaded, loadFailed = LoadSchemas() })
 	if loadFailed != nil {
-		t.Fatal("the chart modules can't be read: TestChartModules says why")
+		t.Fatal("the modules holding charts and CRDs can't be read: TestSchemaModules says why")
 	}
 	return loaded
 }
 
-// TestChartModules fails, saying how to fix it, when go.mod no longer pins
-// a chart module the check reads (`go mod tidy` drops them) or `make deps`
-// has not fetched it; every other test of the package needs them.
-func TestChartModules(t *testing.T) {
+// TestSchemaModules fails, saying how to fix it, when go.mod no longer pins
+// a module the check reads charts or CRDs from (`go mod tidy` drops them)
+// or `make deps` has not fetched it; every other test of the package needs
+// them.
+func TestSchemaModules(t *testing.T) {
 	if _, err := LoadSchemas(); err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +56,68 @@ func TestLoadBalancerControllerSchemas(t *testing.T) {
 			}
 			if got := k.Problem == ""; got != tc.checkable {
 				t.Fatalf("checkable = %v (%s), want %v", got, k.Problem, tc.checkable)
+			}
+		})
+	}
+}
+
+// TestCRDSources: a chart's CRD is in a cluster only with a release of the
+// chart there; a control-plane CRD is in every cluster, release or not.
+func TestCRDSources(t *testing.T) {
+	s := schemas(t)
+	tgb := schema.GroupVersionKind{Group: "elbv2.k8s.aws", Version: "v1beta1", Kind: "TargetGroupBinding"}
+	sgp := schema.GroupVersionKind{Group: "vpcresources.k8s.aws", Version: "v1beta1", Kind: "SecurityGroupPolicy"}
+	lbc := func(cluster string) release {
+		return release{Origin: Origin{Cluster: cluster}, Repository: lbController.Repository, Chart: lbController.Name, Version: lbController.Version}
+	}
+	for _, tc := range []struct {
+		name     string
+		gvk      schema.GroupVersionKind
+		source   crdSource
+		releases []release
+		absent   string // what absentFrom("dev-blue") says; "" for a CRD the cluster has
+	}{
+		{"TargetGroupBinding with the chart's release", tgb, &lbController, []release{lbc("dev-blue")}, ""},
+		{"TargetGroupBinding without a release", tgb, &lbController, nil,
+			"no release of chart aws-load-balancer-controller in cluster dev-blue installs its CRD targetgroupbindings.elbv2.k8s.aws"},
+		{"TargetGroupBinding with a release in another cluster only", tgb, &lbController, []release{lbc("dev-green")},
+			"no release of chart aws-load-balancer-controller in cluster dev-blue installs its CRD targetgroupbindings.elbv2.k8s.aws"},
+		{"SecurityGroupPolicy without a release", sgp, &securityGroupPolicies, nil, ""},
+		{"SecurityGroupPolicy with the chart's release", sgp, &securityGroupPolicies, []release{lbc("dev-blue")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, ok := s.custom[tc.gvk]
+			if !ok {
+				t.Fatalf("%s is not served by a CRD the check knows", tc.gvk)
+			}
+			if k.Source != tc.source {
+				t.Fatalf("source = %s, want %s", k.Source, tc.source)
+			}
+			if got := k.Source.absentFrom("dev-blue", k.CRD, tc.releases); got != tc.absent {
+				t.Fatalf("absentFrom() = %q, want %q", got, tc.absent)
+			}
+		})
+	}
+}
+
+// TestControlPlaneCRDs: every version the CRD serves is checkable, with the
+// CRD's scope.
+func TestControlPlaneCRDs(t *testing.T) {
+	s := schemas(t)
+	for _, tc := range []struct {
+		gvk        schema.GroupVersionKind
+		crd        string
+		namespaced bool
+	}{
+		{schema.GroupVersionKind{Group: "vpcresources.k8s.aws", Version: "v1beta1", Kind: "SecurityGroupPolicy"}, securityGroupPolicies.Name, true},
+	} {
+		t.Run(tc.gvk.String(), func(t *testing.T) {
+			k, ok := s.custom[tc.gvk]
+			if !ok {
+				t.Fatal("not served by the control-plane CRDs")
+			}
+			if k.CRD != tc.crd || k.Namespaced != tc.namespaced || k.Problem != "" {
+				t.Fatalf("CRD %s, namespaced %v, problem %q; want CRD %s, namespaced %v, checkable", k.CRD, k.Namespaced, k.Problem, tc.crd, tc.namespaced)
 			}
 		})
 	}
