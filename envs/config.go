@@ -29,6 +29,10 @@ type Config struct {
 	Network Network `json:"network"`
 	// Clusters are the env's EKS clusters, each in its own stack.
 	Clusters []Cluster `json:"clusters" jsonschema:"minItems=1"`
+	// Services are the microservices the env runs, each with its own
+	// repository, namespace, identity, data store, alarms and routes
+	// (docs/services.md).
+	Services []Service `json:"services,omitempty"`
 	// Edge is how traffic reaches the clusters: ALBs, WAF, Route 53.
 	Edge Edge `json:"edge"`
 	// Monitoring is the env's canaries and alarms.

@@ -70,6 +70,7 @@ func SetDefaults(c *Config) {
 	if c.Delivery.CdkQualifier == "" {
 		c.Delivery.CdkQualifier = "hnb659fds"
 	}
+	setServiceDefaults(c)
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
 		if cl.State == "" {
@@ -98,3 +99,59 @@ func SetDefaults(c *Config) {
 // config built in code (no file) sets nothing, so every zero field takes
 // its default.
 func (c *Config) present(p *Path) bool { return c.src.sets(p) }
+
+// setServiceDefaults fills each catalog entry: its service account takes
+// its name, a stateless service says so, and an Aurora
+// cluster gets the sizes and retention of the env it runs in.
+func setServiceDefaults(c *Config) {
+	for i := range c.Services {
+		s := &c.Services[i]
+		sp := NewPath("services").Index(i)
+		if s.ServiceAccount == "" {
+			s.ServiceAccount = s.Name
+		}
+		if s.Port == 0 && !c.present(sp.Child("port")) {
+			s.Port = DefaultServicePort
+		}
+		d := &s.DataStore
+		if d.Kind == "" {
+			d.Kind = DataStoreNone
+		}
+		if a := d.Aurora; a != nil || d.Kind == DataStoreAurora {
+			if a == nil {
+				a = &Aurora{}
+				d.Aurora = a
+			}
+			ap := sp.Child("dataStore").Child("aurora")
+			if a.Capacity == "" {
+				a.Capacity = AuroraServerless
+			}
+			if a.Capacity == AuroraServerless {
+				if a.MinAcu == 0 && !c.present(ap.Child("minAcu")) {
+					a.MinAcu = DefaultAuroraMinAcu
+				}
+				if a.MaxAcu == 0 && !c.present(ap.Child("maxAcu")) {
+					a.MaxAcu = DefaultAuroraMaxAcu
+				}
+			}
+			retention := DefaultBackupRetentionDays
+			if c.Protection.TerminationProtection {
+				retention = ProductionBackupRetentionDays
+			}
+			for _, d := range []intDefault{
+				{ap.Child("instances"), &a.Instances, DefaultAuroraInstances},
+				{ap.Child("backupRetentionDays"), &a.BackupRetentionDays, retention},
+			} {
+				if *d.field == 0 && !c.present(d.path) {
+					*d.field = d.value
+				}
+			}
+			if a.EngineVersion == "" {
+				a.EngineVersion = DefaultAuroraEngineVersion
+			}
+			if a.AuditLog == "" {
+				a.AuditLog = DefaultAuroraAuditLog
+			}
+		}
+	}
+}

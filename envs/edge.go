@@ -57,6 +57,10 @@ type ApiGateway struct {
 	// HealthCheckPath is probed on each pod and, through the ALB, by
 	// Route 53. @default /healthz
 	HealthCheckPath string `json:"healthCheckPath,omitempty"`
+	// Fallback is the on-prem monolith's base URL (https), where the route
+	// table sends every prefix no service has taken over yet.
+	// Required when a service has routes.
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // TargetWeights split traffic between the stable and canary releases.

@@ -5,9 +5,11 @@ package envs
 type Logging struct {
 	// Archive is the log archive's lifecycle.
 	Archive Archive `json:"archive,omitempty"`
-	// Services are the services whose logs the app log stream partitions
-	// and Athena projects (the "service" field of each log line).
-	Services []string `json:"services" jsonschema:"minItems=1"`
+	// Services are namespaces outside the catalog (services:) that may
+	// have log line alarms (monitoring.alertingLogs.alarms): the API
+	// gateway's, an adapter of the monolith. Every namespace's lines are
+	// archived and partitioned by namespace without being listed.
+	Services []string `json:"services,omitempty"`
 	// BufferIntervalSeconds and BufferSizeMiB trade log latency for fewer,
 	// larger objects. @default 300 and 64
 	BufferIntervalSeconds int `json:"bufferIntervalSeconds,omitempty" jsonschema:"minimum=60,maximum=900"`

@@ -63,7 +63,7 @@ func TestShardOverflowIsAConfigError(t *testing.T) {
 	}
 	var errs ErrorList
 	validateShards(cfg, &errs)
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "logging.services: the services of stack services-07") || !strings.Contains(errs[0].Error(), "would need 492 alarms across 4 clusters, one stack takes 480 resources") {
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "logging.services: the services of stack services-07") || !strings.Contains(errs[0].Error(), "would need 492 resources across 4 clusters, one stack takes 480") {
 		t.Fatalf("errors = %v, want one naming services-07 and 492 alarms", errs)
 	}
 	cfg.Clusters = cfg.Clusters[:3]

@@ -32,7 +32,8 @@ const (
 	maxVpcPrefixBits = 20
 )
 
-// section is a required top-level block of an env file and its validation.
+// section is a top-level block of an env file and its validation; a block
+// with a hint is required.
 type section struct {
 	name, hint string
 	validate   func(*Config, *ErrorList)
@@ -45,9 +46,10 @@ var sections = []section{
 	{"clusters", "at least one EKS cluster", validateClusters},
 	{"delivery", "how GitHub Actions deploys: repository", func(c *Config, errs *ErrorList) { validateDelivery(c, NewPath("delivery"), errs) }},
 	{"logging", "the log archive and the services whose logs it partitions", func(c *Config, errs *ErrorList) { validateLogging(c, NewPath("logging"), errs) }},
+	{"services", "", validateServices},
 	{"edge", "zones, names, certificates, the API gateway, weights and the WAF", validateEdge},
 	{"monitoring", "the Slack channel alarms go to", func(c *Config, errs *ErrorList) {
-		validateMonitoring(c.Monitoring, c.Logging.Services, NewPath("monitoring"), errs)
+		validateMonitoring(c.Monitoring, c.LoggingServices(), NewPath("monitoring"), errs)
 		validateLogRetention(c, NewPath("monitoring"), errs)
 	}},
 }
@@ -58,7 +60,7 @@ func Validate(c *Config) ErrorList {
 	validateIdentity(c, &errs)
 	validateTrustedAccounts(c, &errs)
 	for _, s := range sections {
-		if c.src != nil && !c.src.sets(NewPath(s.name)) {
+		if s.hint != "" && c.src != nil && !c.src.sets(NewPath(s.name)) {
 			errs.Required(NewPath(s.name), s.hint)
 			continue
 		}
@@ -357,14 +359,21 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 	if a.ExpireAfterDays <= a.GlacierAfterDays {
 		errs.Add(ap.Child("expireAfterDays"), "must be > glacierAfterDays (%d), got %d", a.GlacierAfterDays, a.ExpireAfterDays)
 	}
-	if len(l.Services) == 0 {
-		errs.Required(p.Child("services"), "the services whose logs are partitioned, e.g. [api-gateway]")
+	if len(c.LoggingServices()) == 0 {
+		errs.Required(p.Child("services"), "the services whose logs are partitioned, e.g. [api-gateway], or a service catalog (services:)")
 	}
 	seen := map[string]int{}
+	catalog := map[string]bool{}
+	for _, s := range c.Services {
+		catalog[s.Name] = true
+	}
 	for i, s := range l.Services {
 		sp := p.Child("services").Index(i)
 		if !serviceName.MatchString(s) {
 			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be a lowercase service name (letters, digits, -)")
+		}
+		if catalog[s] {
+			errs.Add(sp, "%q is in the service catalog (services:), whose services are partitioned already: remove it here", s)
 		}
 		if j, dup := seen[s]; dup {
 			errs.Add(sp, "%q is also services[%d]: list each service once", s, j)

@@ -40,7 +40,7 @@ func validateAlertingLogs(a AlertingLogs, services []string, p *Path, errs *Erro
 	for i, al := range a.Alarms {
 		ap := p.Child("alarms").Index(i)
 		if !slices.Contains(services, al.Service) {
-			errs.Add(ap.Child("service"), "%q is not in logging.services %v: only those services' lines carry a known service field; add it there first", al.Service, services)
+			errs.Add(ap.Child("service"), "%q is not a service of the catalog (services:) or logging.services %v: alarms are kept in the stack of a known service; add it to one of them first", al.Service, services)
 		}
 		if !slices.Contains(a.Levels, al.Level) {
 			errs.Add(ap.Child("level"), "%s is not copied to CloudWatch Logs (alertingLogs.levels is %v): add it to levels or alarm on one of those", al.Level, a.Levels)

@@ -90,6 +90,9 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			Draining:      g.State == envs.NodeGroupDraining,
 		})
 	}
+	// The services stacks apply each service's objects through the
+	// cluster's kubectl provider, found by these parameters.
+	s.Cluster.Publish(clusterParameterPrefix(cfg, cl.Name))
 	s.ApiGatewayNamespace = cluster.NewNamespace(s.Stack, "ApiGatewayNamespace", cluster.NamespaceProps{
 		Cluster: s.Cluster.Cluster,
 		Name:    cfg.Edge.ApiGateway.Namespace,
@@ -97,7 +100,6 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
 		PerformanceLogRetention: logging.Retention(cfg.Monitoring.PerformanceLogRetentionDays),
 		Routes: cluster.LogRoutes{
-			Services:         cfg.Logging.Services,
 			AlertingLevels:   cfg.Monitoring.AlertingLogs.LevelNames(),
 			AlertingLogGroup: logs.Alerting.Name,
 			AppStream:        *logs.AppLogs.Stream.DeliveryStreamName(),
@@ -124,4 +126,10 @@ func nodeModules() string {
 			return "node_modules"
 		}
 	}
+}
+
+// clusterParameterPrefix is where a cluster publishes what other stacks
+// need to reach it (cluster.ClusterReference).
+func clusterParameterPrefix(cfg *envs.Config, cluster string) string {
+	return "/platform/" + cfg.Name + "/clusters/" + cluster
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // LoggingStack is <env>-logging: the log archive, the Firehose streams into
-// it, the Athena catalog over it, and the CloudTrail audit trail.
+// it (the services' database audit logs among them), the Athena catalog
+// over it, and the CloudTrail audit trail.
 type LoggingStack struct {
 	awscdk.Stack
 	Archive *logging.LogArchive
@@ -22,7 +23,10 @@ type LoggingStack struct {
 	NodeLogs *logging.LogDeliveryStream
 	// WafLogs is the aws-waf-logs-<env> stream every web ACL logs to.
 	WafLogs *logging.LogDeliveryStream
-	Catalog *logging.LogQueryCatalog
+	// DbAuditLogs is the <env>-db-audit-logs stream the services'
+	// databases' PostgreSQL logs are copied to, into the audit store.
+	DbAuditLogs *logging.LogDeliveryStream
+	Catalog     *logging.LogQueryCatalog
 	// Alerting is the CloudWatch Logs group every cluster's log shipper
 	// copies alerting lines to, counted per cluster and service.
 	Alerting *logging.AlertingLogGroup
@@ -45,7 +49,8 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:  cfg.Name + "-app-logs",
 		Store: s.Archive.App,
 		Layout: logging.Layout{Root: "logs/app/", Keys: []logging.PartitionKey{
-			{Name: "service", RecordField: logging.FieldService, Values: logging.ServicePartitions(l.Services)},
+			// Injected: any namespace is a partition, none is listed.
+			{Name: "service", RecordField: logging.FieldService},
 			{Name: "dt"},
 		}},
 		BufferIntervalSeconds: l.BufferIntervalSeconds,
@@ -73,6 +78,15 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		BufferSizeMiB:         l.BufferSizeMiB,
 		RemovalPolicy:         removalPolicy(cfg),
 	})
+	s.DbAuditLogs = logging.NewLogDeliveryStream(s.Stack, "DbAuditLogs", logging.LogDeliveryStreamProps{
+		Name:                  cfg.Name + "-db-audit-logs",
+		Store:                 s.Archive.Audit,
+		Layout:                logging.Layout{Root: "db-audit/", Keys: []logging.PartitionKey{{Name: "dt"}}},
+		BufferIntervalSeconds: l.BufferIntervalSeconds,
+		BufferSizeMiB:         l.BufferSizeMiB,
+		FromCloudWatchLogs:    true,
+		RemovalPolicy:         removalPolicy(cfg),
+	})
 	s.Catalog = logging.NewLogQueryCatalog(s.Stack, "Catalog", logging.LogQueryCatalogProps{
 		Database:              cfg.Name + "_logs",
 		Archive:               s.Archive,
@@ -82,6 +96,7 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 			{Name: logging.AppLogsTable, Stream: s.AppLogs, Columns: logging.AppLogColumns},
 			{Name: logging.NodeLogsTable, Stream: s.NodeLogs, Columns: logging.NodeLogColumns},
 			{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
+			{Name: logging.DbAuditLogsTable, Stream: s.DbAuditLogs, Columns: logging.DbAuditLogColumns},
 		},
 		RemovalPolicy: removalPolicy(cfg),
 	})
@@ -89,7 +104,6 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		Name:          "/platform/" + cfg.Name + "/alerting",
 		Key:           s.Archive.App.Key,
 		Levels:        cfg.Monitoring.AlertingLogs.LevelNames(),
-		Services:      l.Services,
 		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),
 	})

@@ -68,7 +68,7 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 	for _, stream := range []struct {
 		*logging.LogDeliveryStream
 		continuous bool
-	}{{logs.AppLogs, true}, {logs.NodeLogs, true}, {logs.WafLogs, false}} {
+	}{{logs.AppLogs, true}, {logs.NodeLogs, true}, {logs.WafLogs, false}, {logs.DbAuditLogs, false}} {
 		name := *stream.Stream.DeliveryStreamName()
 		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, monitoring.FirehoseAlarmsProps{StreamName: name, Action: channel.Action, Continuous: stream.continuous})
 	}

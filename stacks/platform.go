@@ -29,7 +29,9 @@ type Environment struct {
 	Edges      []*EdgeStack
 	DNS        awscdk.Stack
 	Monitoring *MonitoringStack
-	Services   []*ServicesStack
+	// ServicesShared holds what the services share (a KMS key).
+	ServicesShared *ServicesSharedStack
+	Services       []*ServicesStack
 }
 
 // NewEnvironment builds cfg's Stage (its account and region, its stacks
@@ -62,7 +64,12 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	}
 	e.DNS = NewDNSStack(stage, cfg, e.Edges)
 	e.Monitoring = NewMonitoringStack(stage, cfg, e.Network, e.Logging, e.Clusters, e.Edges)
-	e.Services = NewServicesStacks(stage, cfg, e.Logging, e.Clusters, e.Monitoring)
+	if len(cfg.Services) > 0 {
+		e.ServicesShared = NewServicesSharedStack(stage, cfg)
+	}
+	e.Services = NewServicesStacks(stage, cfg, servicesDeps{
+		network: e.Network, logs: e.Logging, shared: e.ServicesShared, clusters: e.Clusters, monitoring: e.Monitoring,
+	})
 	return e
 }
 

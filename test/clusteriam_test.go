@@ -29,9 +29,34 @@ func (u podIdentityUse) String() string {
 	return fmt.Sprintf("%s/%s in %s", u.Namespace, u.ServiceAccount, u.Cluster)
 }
 
+func comparePodIdentityUse(a, b podIdentityUse) int { return strings.Compare(a.String(), b.String()) }
+
+// trustedClusters are the clusters a trust's cluster ARN condition names:
+// a cluster of the same template (its logical id) or literal ARNs, one or
+// a list (a service on several clusters), by cluster name.
+func trustedClusters(v any) []string {
+	values, ok := v.([]any)
+	if !ok {
+		values = []any{v}
+	}
+	var out []string
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		r := catalogcheck.Render(v)
+		if _, name, ok := strings.Cut(r, ":cluster/"); ok && strings.HasPrefix(r, "arn:") {
+			out = append(out, name)
+			continue
+		}
+		out = append(out, strings.TrimSuffix(strings.Trim(r, "<>"), ".Arn"))
+	}
+	return out
+}
+
 // podIdentityUses maps each role a template's Pod Identity associations
 // (their own resources and those of add-ons) hand out to who gets it.
-// Clusters are logical ids.
+// Clusters are logical ids, or names where the association names one.
 func podIdentityUses(t *testing.T, tmpl map[string]any) map[string][]podIdentityUse {
 	t.Helper()
 	uses := map[string][]podIdentityUse{}
@@ -101,19 +126,26 @@ func TestPodIdentityRolesTrustOnlyTheirServiceAccount(t *testing.T) {
 						}
 						eq := s.Condition["StringEquals"]
 						got := podIdentityUse{
-							Cluster:        strings.TrimSuffix(strings.Trim(catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagClusterArn]), "<>"), ".Arn"),
 							Namespace:      catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagNamespace]),
 							ServiceAccount: catalogcheck.Render(eq["aws:RequestTag/"+cluster.SessionTagServiceAccount]),
 						}
-						if eq == nil || got.Cluster == "<nil>" || got.Namespace == "<nil>" || got.ServiceAccount == "<nil>" {
+						var want []podIdentityUse
+						for _, c := range trustedClusters(eq["aws:RequestTag/"+cluster.SessionTagClusterArn]) {
+							got.Cluster = c
+							want = append(want, got)
+						}
+						if eq == nil || len(want) == 0 || got.Namespace == "<nil>" || got.ServiceAccount == "<nil>" {
 							t.Errorf("%s %s: trusts %s without conditions on the cluster, namespace and service account session tags: %v", stack, id, cluster.PodIdentityService, s.Condition)
 							continue
 						}
 						if len(s.Condition) != 1 || len(eq) != 3 {
 							t.Errorf("%s %s: trust conditions %v, want exactly the three session tags", stack, id, s.Condition)
 						}
-						if u := uses[id]; !slices.Equal(u, []podIdentityUse{got}) {
-							t.Errorf("%s %s: trusts %s, but Pod Identity associations hand it to %v", stack, id, got, u)
+						u := slices.Clone(uses[id])
+						slices.SortFunc(u, comparePodIdentityUse)
+						slices.SortFunc(want, comparePodIdentityUse)
+						if !slices.Equal(u, want) {
+							t.Errorf("%s %s: trusts %v, but Pod Identity associations hand it to %v", stack, id, want, u)
 						}
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +77,7 @@ func TestEveryAcceptedConfigBuilds(t *testing.T) {
 				t.Fatalf("accepted by envs but does not build: %v", err)
 			}
 			checkStackLimits(t, out, cfg.Name)
+			checkShardEstimates(t, out, cfg)
 			checkSchemas(t, out, cfg.Name)
 			for _, f := range k8sSchemas(t).Check(templatesIn(t, out, cfg.Name)) {
 				t.Error(f)
@@ -143,6 +145,54 @@ func checkStackLimits(t *testing.T, outdir, env string) {
 				t.Errorf("%s: %d %s, CloudFormation takes %d", s.Name, l.got, l.what, l.max)
 			}
 		}
+	}
+}
+
+// checkShardEstimates holds every services stack to the resource count
+// envs estimates for it (Config.ServiceResources), which is what refuses a
+// config that would overflow a stack before anything is synthesized: an
+// estimate below the real count would let an overflow through.
+func checkShardEstimates(t *testing.T, outdir string, cfg *envs.Config) {
+	t.Helper()
+	list, err := assembly.Stacks(outdir, cfg.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perService := map[string]int{}
+	for _, a := range cfg.Monitoring.EffectiveLogAlarms(cfg.LoggingServices()) {
+		perService[a.Service]++
+	}
+	catalog := map[string]*envs.Service{}
+	for i := range cfg.Services {
+		catalog[cfg.Services[i].Name] = &cfg.Services[i]
+	}
+	checked := 0
+	for shard, services := range envs.ServicesByShard(cfg.LoggingServices()) {
+		name := cfg.Name + "-" + envs.ShardName(shard)
+		i := slices.IndexFunc(list, func(s assembly.Stack) bool { return s.Name == name })
+		if i < 0 {
+			t.Errorf("no stack %s for %v", name, services)
+			continue
+		}
+		data, err := os.ReadFile(list[i].TemplateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tmpl struct{ Resources map[string]any }
+		if err := json.Unmarshal(data, &tmpl); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, svc := range services {
+			want += cfg.ServiceResources(catalog[svc], perService[svc])
+		}
+		if len(tmpl.Resources) != want {
+			t.Errorf("%s: %d resources, envs estimates %d for %v: update Config.ServiceResources", name, len(tmpl.Resources), want, services)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("no services stack checked")
 	}
 }
 

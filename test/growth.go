@@ -43,11 +43,22 @@ func (g growth) yaml() ([]byte, error) {
 		}
 		return s
 	}
+	// A catalog of the given size, each data store kind in turn: every
+	// service gets its repository, identity, namespace, route and alarms,
+	// a third an Aurora cluster and a third a DynamoDB table.
 	var services []any
 	for i := range g.services {
-		services = append(services, name("svc-", i, 63))
+		svc := map[string]any{"name": name("svc-", i, 30)}
+		switch i % 3 {
+		case 0:
+			svc["dataStore"] = map[string]any{"kind": "aurora-postgresql"}
+		case 1:
+			svc["dataStore"] = map[string]any{"kind": "dynamodb", "dynamodb": map[string]any{"partitionKey": "pk:S"}}
+		}
+		svc["routes"] = []any{map[string]any{"prefix": "/api/" + svc["name"].(string), "target": "service"}}
+		services = append(services, svc)
 	}
-	doc["logging"].(map[string]any)["services"] = services
+	doc["services"] = services
 	// Alarms name services of the base file, which may be gone.
 	if al, ok := doc["monitoring"].(map[string]any)["alertingLogs"].(map[string]any); ok {
 		delete(al, "alarms")

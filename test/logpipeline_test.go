@@ -98,7 +98,12 @@ func TestLogPipelineContracts(t *testing.T) {
 			}
 			// metric filters publish namespace/name with these dimension keys
 			published := map[string][]string{}
-			for _, p := range resourcesOf(loggingTmpl, "AWS::Logs::MetricFilter") {
+			for id, p := range resourcesOf(loggingTmpl, "AWS::Logs::MetricFilter") {
+				// The Service dimension comes from each line: a filter that
+				// named services would change with every new one.
+				if pattern, _ := p["FilterPattern"].(string); strings.Contains(pattern, "$."+logging.FieldService) {
+					t.Errorf("metric filter %s names services: %s", id, pattern)
+				}
 				mt := p["MetricTransformations"].([]any)[0].(map[string]any)
 				var dims []string
 				for _, d := range mt["Dimensions"].([]any) {
@@ -177,19 +182,17 @@ func TestLogPipelineContracts(t *testing.T) {
 							}
 						}
 					}
-					// Fluent Bit files a line under a configured service or
-					// OtherService, exactly the values Athena projects: a
-					// partition outside them would be archived but unread.
-					known := regexp.MustCompile(`Key_value_does_not_match service \^\(([^)]*)\)\$`).FindStringSubmatch(cv.ContainerLogs.FluentBit.Config.ExtraFiles["application-log.conf"])
-					if known == nil {
-						t.Fatal("application-log.conf does not file unlisted services apart")
+					// Fluent Bit files a line under its pod's namespace, and
+					// Athena projects the service partition as injected: any
+					// namespace is read, no list of services to drift apart.
+					app := cv.ContainerLogs.FluentBit.Config.ExtraFiles["application-log.conf"]
+					lift := regexp.MustCompile(`(?m)^\s*Nested_under\s+kubernetes\n\s*Add_prefix\s+(\S+)$`).FindStringSubmatch(app)
+					if lift == nil || !regexp.MustCompile(`(?m)^\s*Hard_copy\s+`+regexp.QuoteMeta(lift[1])+`namespace_name\s+service$`).MatchString(app) {
+						t.Error("application-log.conf does not file a line under its pod's namespace")
 					}
-					written := append(strings.Split(known[1], "|"), logging.OtherService)
-					projected := strings.Split(resources.Tables()["app_logs"]["Parameters"].(map[string]any)["projection.service.values"].(string), ",")
-					slices.Sort(written)
-					slices.Sort(projected)
-					if !slices.Equal(written, projected) {
-						t.Errorf("Fluent Bit writes service partitions %v, Athena projects %v", written, projected)
+					params := resources.Tables()["app_logs"]["Parameters"].(map[string]any)
+					if params["projection.service.type"] != "injected" || params["projection.service.values"] != nil {
+						t.Errorf("app_logs projects service as %v %v, want injected: Fluent Bit writes any namespace", params["projection.service.type"], params["projection.service.values"])
 					}
 					// The shipper's role may put records on exactly those streams.
 					granted := map[string]bool{}
@@ -255,11 +258,11 @@ func TestLogPipelineContracts(t *testing.T) {
 					if !slices.Equal(have, keys) {
 						t.Errorf("%s has dimensions %v, its metric filter publishes %v", id, have, keys)
 					}
-					if !slices.Contains(clusterNames, dims["Cluster"]) || !slices.Contains(cfg.Logging.Services, dims["Service"]) {
-						t.Errorf("%s watches cluster %q service %q, not one of %v / %v", id, dims["Cluster"], dims["Service"], clusterNames, cfg.Logging.Services)
+					if !slices.Contains(clusterNames, dims["Cluster"]) || !slices.Contains(cfg.LoggingServices(), dims["Service"]) {
+						t.Errorf("%s watches cluster %q service %q, not one of %v / %v", id, dims["Cluster"], dims["Service"], clusterNames, cfg.LoggingServices())
 					}
 				}
-				if want := len(cfg.Clusters) * len(cfg.Monitoring.EffectiveLogAlarms(cfg.Logging.Services)); alarms != want {
+				if want := len(cfg.Clusters) * len(cfg.Monitoring.EffectiveLogAlarms(cfg.LoggingServices())); alarms != want {
 					t.Errorf("%d log alarms, want %d (one per cluster and configured alarm)", alarms, want)
 				}
 			})

@@ -53,11 +53,11 @@ func TestEveryEnvIsObservable(t *testing.T) {
 				streams = append(streams, s["DeliveryStreamName"].(string))
 			}
 			slices.Sort(streams)
-			if want := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-node-logs"}; !slices.Equal(streams, want) {
+			if want := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-db-audit-logs", cfg.Name + "-node-logs"}; !slices.Equal(streams, want) {
 				t.Errorf("streams %v, want %v", streams, want)
 			}
-			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 3 {
-				t.Errorf("%d Glue tables, want 3", n)
+			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 4 {
+				t.Errorf("%d Glue tables, want 4 (app, node, WAF and database audit logs)", n)
 			}
 			workgroups := resourcesOf(logging, "AWS::Athena::WorkGroup")
 			if len(workgroups) != 1 {
@@ -68,12 +68,17 @@ func TestEveryEnvIsObservable(t *testing.T) {
 					t.Error("Athena workgroup does not enforce its configuration")
 				}
 			}
-			// The queries a team uses on day one (the list).
+			// The queries a team uses on day one (the list): the
+			// errors of every service in Logs Insights (app_logs must be
+			// read one service at a time), the rest in Athena.
 			var queries []string
 			for _, q := range resourcesOf(logging, "AWS::Athena::NamedQuery") {
 				queries = append(queries, q["Name"].(string))
 			}
-			for _, want := range []string{"errors per service, last hour", "WAF blocks by rule and client IP, last 24 hours", "slowest endpoints, today"} {
+			for _, q := range resourcesOf(logging, "AWS::Logs::QueryDefinition") {
+				queries = append(queries, q["Name"].(string))
+			}
+			for _, want := range []string{"errors per service and cluster", "WAF blocks by rule and client IP, last 24 hours", "node errors by node and unit, today"} {
 				if !slices.Contains(queries, want) {
 					t.Errorf("no saved query %q; have %v", want, queries)
 				}

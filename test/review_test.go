@@ -77,3 +77,49 @@ func TestReviewOfARealEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestAddingAServiceOnlyAdds is the catalog's promise to a reviewer: a
+// service added to prd's config (with a database, a table-less sibling
+// would do the same, and a route) shows in the review as additions only.
+// Nothing shared lists the services: the log shipper, the alerting
+// filters and the Glue table read a line's service from its namespace,
+// the route table is one ConfigMap per service, and the service lands in
+// the stack its name hashes to.
+func TestAddingAServiceOnlyAdds(t *testing.T) {
+	data, err := os.ReadFile("../envs/prd.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := "  - name: favourites\n    dataStore:\n      kind: aurora-postgresql\n      aurora: {minAcu: 0.5, maxAcu: 4}\n    routes:\n      - {prefix: /api/favourites, target: fallback, canaryWeight: 5}\n"
+	edited := strings.Replace(string(data), "logging:\n", entry+"logging:\n", 1)
+	cfg, err := envs.Parse("prd.yaml", []byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags, Outdir: jsii.String(out)})
+	stacks.NewEnvironment(app, cfg)
+	app.Synth(nil)
+	report, err := review.Review("prd", out, "golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	report.WriteMarkdown(&md, false)
+	added := 0
+	for _, s := range report.Stacks {
+		for _, c := range s.Changes {
+			if c.Change != "added" {
+				t.Errorf("%s %s (%s): %s %s, want only additions", s.Name, c.LogicalID, c.Type, c.Change, c.Impact)
+				continue
+			}
+			added++
+		}
+	}
+	if want := "### prd-" + envs.ShardName(envs.ServiceShard("favourites")); !strings.Contains(md.String(), want) {
+		t.Errorf("the review does not head the service's stack %q:\n%s", want, md.String())
+	}
+	if added < 20 {
+		t.Errorf("%d additions: the service's repository, identity, database and alarms are missing:\n%s", added, md.String())
+	}
+}

@@ -263,6 +263,19 @@ func (c *Cluster) grantAccess(props ClusterProps) {
 	grant("ReadOnly", props.ReadOnlyRoleArns, "AmazonEKSViewPolicy")
 }
 
+// addonConfiguration is the configuration of the add-ons that need one.
+// The VPC CNI gives pods security groups of their own (ENABLE_POD_ENI):
+// each service's database admits only its pods' group. Standard mode keeps
+// the node's rules for traffic between pods on a node, and TCP early
+// demux is off so that kubelet's probes reach pods with their own ENI
+// (EKS User Guide, "Security groups for Pods").
+var addonConfiguration = map[string]*map[string]any{
+	AddonVpcCni: {
+		"env":  map[string]any{"ENABLE_POD_ENI": "true", "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"},
+		"init": map[string]any{"env": map[string]any{"DISABLE_TCP_EARLY_DEMUX": "true"}},
+	},
+}
+
 // addAddons installs the managed add-ons at their pinned versions. The VPC
 // CNI and the EBS CSI driver get their IAM roles through Pod Identity, on
 // the add-on itself: the nodes' role carries neither's policy.
@@ -278,11 +291,16 @@ func (c *Cluster) addAddons(props ClusterProps) {
 			continue
 		}
 		c.Addons[name] = awseksv2.NewAddon(c.Construct, jsii.String("Addon-"+name), &awseksv2.AddonProps{
-			Cluster:      c.Cluster,
-			AddonName:    jsii.String(name),
-			AddonVersion: jsii.String(version),
+			Cluster:             c.Cluster,
+			AddonName:           jsii.String(name),
+			AddonVersion:        jsii.String(version),
+			ConfigurationValues: addonConfiguration[name],
 		})
 	}
+	// Security groups for pods: the VPC resource controller, on the
+	// control plane, attaches branch ENIs with a SecurityGroupPolicy's
+	// groups to the pods it selects, with the cluster role's permission.
+	c.Cluster.Role().AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonEKSVPCResourceController")))
 	// aws-node assigns the pods' IPs (IPv4: the cluster has no IPv6). Node
 	// groups wait for this add-on (AddNodeGroup): a node's aws-node gets
 	// these credentials only if the association exists when its pod starts.

@@ -14,21 +14,26 @@ import (
 //
 //   - every container line, as JSON with its Kubernetes metadata, the
 //     cluster's name and its log time, to AppStream (Firehose into the
-//     archive), partitioned by its service field: one of Services, or
-//     logging.OtherService for the rest (system pods, unlisted services,
-//     whose own service value is kept in logging.FieldUnlistedService);
-//   - a copy of each line of one of Services whose level is one of
-//     AlertingLevels to the CloudWatch Logs group AlertingLogGroup, where
-//     metric filters count them for alarms;
+//     archive), partitioned by its service field: the namespace of the pod
+//     that wrote it (namespace == service), or logging.OtherService for a
+//     line without Kubernetes metadata. A service value the line carried
+//     itself is kept in logging.FieldAppService: where a line runs, not what
+//     it claims, names its partition and its alarm dimension;
+//   - a copy of each line whose level is one of AlertingLevels, from any
+//     namespace but the platform's own (systemNamespaces), to the
+//     CloudWatch Logs group AlertingLogGroup, where metric filters count
+//     them for alarms;
 //   - node lines (kubelet, containerd, aws-node, kube-proxy, the kernel and
 //     the system journal) to NodeStream, tagged with their source.
+//
+// No service is listed anywhere: namespaces are created by the platform
+// only (teams may not create one), so they bound the Firehose partitions
+// and the metric filters' dimensions, and adding a service changes none of
+// the shipper's configuration.
 //
 // Nothing goes to the add-on's default /aws/containerinsights log groups,
 // which would be created unencrypted and kept forever.
 type LogRoutes struct {
-	// Services are the services whose lines are partitioned by name and
-	// may alert. Required.
-	Services []string
 	// AlertingLevels are copied to AlertingLogGroup. Required.
 	AlertingLevels []string
 	// AlertingLogGroup is the CloudWatch Logs group's name. Required.
@@ -40,14 +45,6 @@ type LogRoutes struct {
 // Validate reports every problem with the routes.
 func (r LogRoutes) Validate() error {
 	var errs []error
-	if len(r.Services) == 0 {
-		errs = append(errs, errors.New("services: at least one"))
-	}
-	for i, svc := range r.Services {
-		if !serviceName.MatchString(svc) || svc == logging.OtherService {
-			errs = append(errs, fmt.Errorf("services[%d]: must be lowercase letters, digits and -, got %q", i, svc))
-		}
-	}
 	if len(r.AlertingLevels) == 0 {
 		errs = append(errs, fmt.Errorf("alertingLevels: at least one of %v", logging.Levels))
 	}
@@ -64,7 +61,30 @@ func (r LogRoutes) Validate() error {
 	return errors.Join(errs...)
 }
 
-var serviceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+// systemNamespace is a namespace of the cluster's own machinery, not of a
+// service: its lines are archived (under the namespace's name) but never
+// copied to the alerting log group, where they would page no one and add
+// metric filter dimensions.
+type systemNamespace struct {
+	name string
+	// holds says what runs there.
+	holds string
+}
+
+// systemNamespaces is the one table of the namespaces that never alert.
+// Every other namespace is a service's (the platform creates them, named
+// after the service) or the API gateway's.
+var systemNamespaces = []systemNamespace{
+	{"kube-system", "CoreDNS, the VPC CNI, kube-proxy, the AWS Load Balancer Controller"},
+	{"kube-public", "the cluster-info ConfigMap"},
+	{"kube-node-lease", "node heartbeats"},
+	{observabilityNamespace, "the CloudWatch agent and Fluent Bit themselves"},
+}
+
+// lifted is the prefix the kubernetes map's keys carry while they sit at
+// the top level of a record: Fluent Bit's modify filter reads top-level
+// keys only, so the namespace is copied from _k8s_namespace_name.
+const lifted = "_k8s_"
 
 // fluentBitSection is one [INPUT], [FILTER] or [OUTPUT] section of Fluent
 // Bit's classic configuration format: settings in order, keys may repeat.
@@ -125,9 +145,15 @@ func (r LogRoutes) alertingRule() string {
 	return fmt.Sprintf("$%s ^(%s)$ alerting.$TAG true", logging.FieldLevel, strings.Join(spellings, "|"))
 }
 
-// knownService matches the service field of a configured service.
-func (r LogRoutes) knownService() string {
-	return "^(" + strings.Join(r.Services, "|") + ")$"
+// quietServices matches the service field of lines that never alert: the
+// system namespaces, and lines without Kubernetes metadata.
+func quietServices() string {
+	names := make([]string, 0, len(systemNamespaces)+1)
+	for _, n := range systemNamespaces {
+		names = append(names, regexp.QuoteMeta(n.name))
+	}
+	names = append(names, regexp.QuoteMeta(logging.OtherService))
+	return "^(" + strings.Join(names, "|") + ")$"
 }
 
 // tail reads container log files as the add-on's defaults do (CRI and
@@ -191,7 +217,8 @@ func tagged(match string, source string) fluentBitSection {
 }
 
 // applicationLog is application-log.conf: container lines, parsed as JSON
-// into top-level fields (level, service, ...) where they are JSON.
+// into top-level fields (level, message, ...) where they are JSON, each
+// filed under its pod's namespace.
 func (r LogRoutes) applicationLog() []fluentBitSection {
 	// The shipper's and the agent's own lines are read apart, in a small
 	// memory buffer, as the add-on does: when a destination fails, their
@@ -210,8 +237,8 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"Match", tagApplication,
 			"Kube_URL", "https://kubernetes.default.svc:443",
 			"Kube_Tag_Prefix", "application.var.log.containers.",
-			// Top-level fields: the metric filters read $.level and
-			// $.service, Firehose partitions on .service.
+			// Top-level fields: the metric filters read $.level; the
+			// pod's namespace comes under kubernetes.namespace_name.
 			"Merge_Log", "On",
 			"Keep_Log", "Off",
 			"K8S-Logging.Parser", "On",
@@ -223,15 +250,39 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"Buffer_Size", "0",
 		),
 		tagged(tagApplication, ""),
-		// A service outside Services is archived under OtherService, its
-		// own value kept: Athena projects only known partitions, and
-		// Firehose's partitions stay bounded.
+		// The service is where the line runs: its pod's namespace. The
+		// line's own service value, if it wrote one, is kept apart; keys
+		// that look like the lifted metadata are dropped, so that a line
+		// cannot pose as another namespace's.
 		section("FILTER",
 			"Name", "modify",
 			"Match", tagApplication,
-			"Condition", "Key_value_does_not_match "+logging.FieldService+" "+r.knownService(),
-			"Rename", logging.FieldService+" "+logging.FieldUnlistedService,
+			"Rename", logging.FieldService+" "+logging.FieldAppService,
+			"Remove_regex", "^"+lifted,
 		),
+		// modify reads top-level keys only: lift the metadata up, copy the
+		// namespace, and nest it back as it was.
+		section("FILTER",
+			"Name", "nest",
+			"Match", tagApplication,
+			"Operation", "lift",
+			"Nested_under", "kubernetes",
+			"Add_prefix", lifted,
+		),
+		section("FILTER",
+			"Name", "modify",
+			"Match", tagApplication,
+			"Hard_copy", lifted+"namespace_name "+logging.FieldService,
+		),
+		section("FILTER",
+			"Name", "nest",
+			"Match", tagApplication,
+			"Operation", "nest",
+			"Wildcard", lifted+"*",
+			"Nest_under", "kubernetes",
+			"Remove_prefix", lifted,
+		),
+		// A line the kubernetes filter found no pod for.
 		section("FILTER",
 			"Name", "modify",
 			"Match", tagApplication,
@@ -246,13 +297,14 @@ func (r LogRoutes) applicationLog() []fluentBitSection {
 			"Emitter_Storage.type", "filesystem",
 			"Emitter_Mem_Buf_Limit", "10M",
 		),
-		// Only configured services alert: the metric filters' dimensions
-		// stay bounded (CloudWatch disables a filter past 1,000 pairs an
-		// hour) and third-party errors cost nothing in CloudWatch Logs.
+		// The platform's own namespaces and lines without a pod do not
+		// alert: they page no one, and the metric filters' dimensions stay
+		// the services' (CloudWatch disables a filter past 1,000 pairs an
+		// hour).
 		section("FILTER",
 			"Name", "grep",
 			"Match", tagAlerting,
-			"Regex", logging.FieldService+" "+r.knownService(),
+			"Exclude", logging.FieldService+" "+quietServices(),
 		),
 		section("OUTPUT",
 			"Name", "cloudwatch_logs",

@@ -88,6 +88,21 @@ func NewNamespace(scope constructs.Construct, id string, p NamespaceProps) *Name
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
+	n := &Namespace{Construct: self, Name: p.Name}
+	object := p.Object()
+	n.Manifest = awseksv2.NewKubernetesManifest(self, jsii.String("Resource"), &awseksv2.KubernetesManifestProps{
+		Cluster: p.Cluster,
+		// The namespace may already exist (created by hand or by a chart's
+		// --create-namespace): take it over instead of failing the deploy.
+		Overwrite: jsii.Bool(true),
+		Manifest:  &[]*map[string]any{&object},
+	})
+	return n
+}
+
+// Object is the Namespace object, for a manifest that applies it with
+// other objects. Enforce and Warn must be set (NewNamespace defaults them).
+func (p NamespaceProps) Object() map[string]any {
 	labels := map[string]any{}
 	for k, v := range p.Labels {
 		labels[k] = v
@@ -95,17 +110,9 @@ func NewNamespace(scope constructs.Construct, id string, p NamespaceProps) *Name
 	labels["pod-security.kubernetes.io/enforce"] = string(p.Enforce)
 	labels["pod-security.kubernetes.io/warn"] = string(p.Warn)
 	labels["pod-security.kubernetes.io/audit"] = string(p.Warn)
-	n := &Namespace{Construct: self, Name: p.Name}
-	n.Manifest = awseksv2.NewKubernetesManifest(self, jsii.String("Resource"), &awseksv2.KubernetesManifestProps{
-		Cluster: p.Cluster,
-		// The namespace may already exist (created by hand or by a chart's
-		// --create-namespace): take it over instead of failing the deploy.
-		Overwrite: jsii.Bool(true),
-		Manifest: &[]*map[string]any{{
-			"apiVersion": "v1",
-			"kind":       "Namespace",
-			"metadata":   map[string]any{"name": p.Name, "labels": labels},
-		}},
-	})
-	return n
+	return map[string]any{
+		"apiVersion": "v1",
+		"kind":       "Namespace",
+		"metadata":   map[string]any{"name": p.Name, "labels": labels},
+	}
 }

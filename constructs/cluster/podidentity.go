@@ -40,12 +40,24 @@ type PodIdentity struct {
 // does not document them for Pod Identity, and a condition on a key the
 // request lacks denies every pod.
 func (p PodIdentity) Principal() awsiam.PrincipalBase {
+	return PodIdentityPrincipal([]*string{p.Cluster.ClusterArn()}, p.Namespace, p.ServiceAccount)
+}
+
+// PodIdentityPrincipal is EKS Pod Identity acting for one service account
+// of one namespace, on any of the clusters whose ARNs are listed (the same
+// conditions as PodIdentity.Principal, for a service that runs on several
+// clusters).
+func PodIdentityPrincipal(clusterArns []*string, namespace, serviceAccount string) awsiam.PrincipalBase {
+	var clusters any = clusterArns[0]
+	if len(clusterArns) > 1 {
+		clusters = clusterArns
+	}
 	return awsiam.NewServicePrincipal(jsii.String(PodIdentityService), nil).
 		WithSessionTags().
 		WithConditions(&map[string]any{"StringEquals": map[string]any{
-			"aws:RequestTag/" + SessionTagClusterArn:     p.Cluster.ClusterArn(),
-			"aws:RequestTag/" + SessionTagNamespace:      p.Namespace,
-			"aws:RequestTag/" + SessionTagServiceAccount: p.ServiceAccount,
+			"aws:RequestTag/" + SessionTagClusterArn:     clusters,
+			"aws:RequestTag/" + SessionTagNamespace:      namespace,
+			"aws:RequestTag/" + SessionTagServiceAccount: serviceAccount,
 		}})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -78,10 +79,6 @@ type AlertingLogGroupProps struct {
 	// Levels are the levels the shippers copy to the group; each is
 	// counted by a metric filter. Required, a subset of Levels.
 	Levels []string
-	// Services are the only services counted: the filters' Service
-	// dimension stays bounded (CloudWatch Logs disables a metric filter
-	// that makes over 1,000 dimension pairs in an hour). Required.
-	Services []string
 	// RetentionDays keeps lines this long, rounded up to a retention
 	// CloudWatch Logs accepts. @default 90
 	RetentionDays int
@@ -112,16 +109,10 @@ func (p AlertingLogGroupProps) Validate() error {
 			errs = append(errs, fmt.Errorf("levels[%d]: %s is listed twice", i, l))
 		}
 	}
-	if len(p.Services) == 0 {
-		errs = append(errs, errors.New("services: at least one"))
-	}
-	for _, s := range p.Services {
-		if !serviceValue.MatchString(s) {
-			errs = append(errs, fmt.Errorf("services: %q cannot be matched in a filter pattern (letters, digits, . _ - only)", s))
+	for _, l := range p.Levels {
+		if n := len(filterPattern(l)); slices.Contains(Levels, l) && n > MaxFilterPatternLength {
+			errs = append(errs, fmt.Errorf("levels: the %s filter pattern is %d characters, CloudWatch Logs takes %d", l, n, MaxFilterPatternLength))
 		}
-	}
-	if n := p.filterCount(); n > MaxMetricFiltersPerLogGroup {
-		errs = append(errs, fmt.Errorf("services: %d services over %d levels need %d metric filters, CloudWatch Logs takes %d per log group: alert on fewer levels or services", len(p.Services), len(p.Levels), n, MaxMetricFiltersPerLogGroup))
 	}
 	if p.RetentionDays < 1 {
 		errs = append(errs, fmt.Errorf("retentionDays: must be >= 1, got %d", p.RetentionDays))
@@ -132,77 +123,73 @@ func (p AlertingLogGroupProps) Validate() error {
 	return errors.Join(errs...)
 }
 
-// CloudWatch Logs' limits on metric filters.
-const (
-	// MaxFilterPatternLength is the longest filter pattern it takes.
-	MaxFilterPatternLength = 1024
-	// MaxMetricFiltersPerLogGroup is how many filters one log group takes.
-	MaxMetricFiltersPerLogGroup = 100
-)
-
-// serviceValue is what a service name may hold to sit unescaped in a
-// filter pattern's quoted string.
-var serviceValue = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+// MaxFilterPatternLength is the longest filter pattern CloudWatch Logs
+// takes.
+const MaxFilterPatternLength = 1024
 
 // term is one comparison of a JSON filter pattern.
 func term(field, value string) string { return fmt.Sprintf("($.%s = %q)", field, value) }
 
-// filterPatterns match the lines of level from one of the services. One
-// pattern holds at most MaxFilterPatternLength characters, so the services
-// are split, in their order, over as many patterns as needed: each line
-// matches exactly one of them (a service is in one part only), so the
-// parts together count each line once.
-func (p AlertingLogGroupProps) filterPatterns(level string) []string {
+// filterPattern matches the lines of level, in any of its spellings. It
+// names no service: the Service dimension comes from each line's service
+// field, its pod's namespace, which the platform alone creates; so the
+// filter's dimensions stay bounded (CloudWatch Logs disables a filter past
+// 1,000 dimension pairs an hour) and adding a service changes no filter.
+func filterPattern(level string) string {
 	var levels []string
 	for _, s := range LevelSpellings(level) {
 		levels = append(levels, term(FieldLevel, s))
 	}
-	render := func(services []string) string {
-		return fmt.Sprintf("{ (%s) && (%s) }", strings.Join(levels, " || "), strings.Join(services, " || "))
-	}
-	var out []string
-	var part []string
-	for _, s := range p.Services {
-		t := term(FieldService, s)
-		if len(part) > 0 && len(render(append(part, t))) > MaxFilterPatternLength {
-			out = append(out, render(part))
-			part = nil
-		}
-		part = append(part, t)
-	}
-	if len(part) > 0 {
-		out = append(out, render(part))
-	}
-	return out
+	return "{ " + strings.Join(levels, " || ") + " }"
 }
 
-// filterCount is how many metric filters the levels and services need.
-func (p AlertingLogGroupProps) filterCount() int {
-	n := 0
-	for _, level := range p.Levels {
-		if slices.Contains(Levels, level) {
-			n += len(p.filterPatterns(level))
+// errorLevels are the levels the errors query counts: ERROR and worse.
+var errorLevels = []string{"ERROR", "FATAL"}
+
+// errorsQuery is the Logs Insights query of the errors per service and
+// cluster, over the levels of errorLevels the group holds; "" when it
+// holds none of them.
+func errorsQuery(levels []string) string {
+	var spellings []string
+	for _, l := range errorLevels {
+		if slices.Contains(levels, l) {
+			for _, s := range LevelSpellings(l) {
+				spellings = append(spellings, strconv.Quote(s))
+			}
 		}
 	}
-	return n
+	if len(spellings) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("filter %s in [%s]\n| stats count(*) as errors by %s, %s\n| sort errors desc",
+		FieldLevel, strings.Join(spellings, ", "), FieldService, FieldCluster)
 }
+
+// ErrorsQueryName is the name of the alerting group's Logs Insights query
+// of the errors per service and cluster.
+const ErrorsQueryName = "errors per service and cluster"
 
 // AlertingLogGroup is the CloudWatch Logs group that log shippers copy the
 // lines worth alerting on to (every line also goes to the archive through
 // Firehose): encrypted with a customer key, retained for a bounded time,
-// and counted per level by metric filters whose dimensions are the
+// and counted per level by one metric filter whose dimensions are the
 // cluster and the service of each line, so that one alarm watches one
-// service on one cluster, such as a canary cluster.
+// service on one cluster, such as a canary cluster. A Logs Insights query
+// definition counts the errors per service and cluster (which service is
+// failing now, and whether only on the canary cluster): the archive's
+// app_logs table cannot answer that across services.
 type AlertingLogGroup struct {
 	constructs.Construct
 	LogGroup awslogs.LogGroup
 	// Name is the log group's name, as text (for shippers' configuration
 	// and alarm descriptions, which must not import a token).
 	Name string
-	// Filters are the metric filters by level: one per part of the
-	// services, each part's pattern within CloudWatch Logs' length limit.
-	Filters   map[string][]awslogs.MetricFilter
-	namespace string
+	// Filters are the metric filters by level.
+	Filters map[string]awslogs.MetricFilter
+	// ErrorsQuery counts ERROR and FATAL lines per service and cluster;
+	// nil when the group holds neither level.
+	ErrorsQuery awslogs.CfnQueryDefinition
+	namespace   string
 }
 
 // NewAlertingLogGroup provisions the group and its filters; it panics on
@@ -221,7 +208,7 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	g := &AlertingLogGroup{Construct: self, Name: props.Name, Filters: map[string][]awslogs.MetricFilter{}, namespace: props.Namespace}
+	g := &AlertingLogGroup{Construct: self, Name: props.Name, Filters: map[string]awslogs.MetricFilter{}, namespace: props.Namespace}
 	g.LogGroup = awslogs.NewLogGroup(self, jsii.String("Resource"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(props.Name),
 		Retention:     Retention(props.RetentionDays),
@@ -229,27 +216,28 @@ func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLo
 		RemovalPolicy: props.RemovalPolicy,
 	})
 	for _, level := range props.Levels {
-		for i, pattern := range props.filterPatterns(level) {
-			// The first part keeps the id and name a single filter had, so
-			// growing past one part adds filters and replaces none.
-			id, name := "Count"+level, level+" lines per cluster and service"
-			if i > 0 {
-				id, name = fmt.Sprintf("%s%d", id, i+1), fmt.Sprintf("%s (part %d)", name, i+1)
-			}
-			g.Filters[level] = append(g.Filters[level], awslogs.NewMetricFilter(self, jsii.String(id), &awslogs.MetricFilterProps{
-				LogGroup:        g.LogGroup,
-				FilterName:      jsii.String(name),
-				FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(pattern)),
-				MetricNamespace: jsii.String(props.Namespace),
-				MetricName:      jsii.String(level),
-				MetricValue:     jsii.String("1"),
-				Unit:            awscloudwatch.Unit_COUNT,
-				Dimensions: &map[string]*string{
-					"Cluster": jsii.String("$." + FieldCluster),
-					"Service": jsii.String("$." + FieldService),
-				},
-			}))
-		}
+		// The id and name the filter had when it listed services: the
+		// deployed filter is updated in place, not replaced.
+		g.Filters[level] = awslogs.NewMetricFilter(self, jsii.String("Count"+level), &awslogs.MetricFilterProps{
+			LogGroup:        g.LogGroup,
+			FilterName:      jsii.String(level + " lines per cluster and service"),
+			FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(filterPattern(level))),
+			MetricNamespace: jsii.String(props.Namespace),
+			MetricName:      jsii.String(level),
+			MetricValue:     jsii.String("1"),
+			Unit:            awscloudwatch.Unit_COUNT,
+			Dimensions: &map[string]*string{
+				"Cluster": jsii.String("$." + FieldCluster),
+				"Service": jsii.String("$." + FieldService),
+			},
+		})
+	}
+	if q := errorsQuery(props.Levels); q != "" {
+		g.ErrorsQuery = awslogs.NewCfnQueryDefinition(self, jsii.String("ErrorsPerService"), &awslogs.CfnQueryDefinitionProps{
+			Name:          jsii.String(ErrorsQueryName),
+			QueryString:   jsii.String(q),
+			LogGroupNames: &[]any{g.LogGroup.LogGroupName()},
+		})
 	}
 	return g
 }

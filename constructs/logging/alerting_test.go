@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -43,60 +42,41 @@ func TestLevelSpellings(t *testing.T) {
 	}
 }
 
-func manyServices(n int) []string {
-	var out []string
-	for i := range n {
-		out = append(out, fmt.Sprintf("service-number-%d", i))
-	}
-	return out
-}
-
-// longServices are n services with names of the longest kind config takes.
-func longServices(n int) []string {
-	var out []string
-	for i := range n {
-		out = append(out, fmt.Sprintf("%s-%04d", strings.Repeat("s", 58), i))
-	}
-	return out
-}
-
-// TestAlertingFiltersScale: a strangler migration reaches hundreds of
-// services, and CloudWatch Logs takes a filter pattern of 1,024
-// characters at most. The services are split over as many filters as
-// needed, each within the limit, each service counted by exactly one.
-func TestAlertingFiltersScale(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		services []string
-	}{{"200 short names", manyServices(200)}, {"200 longest names", longServices(200)}} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := AlertingLogGroupProps{Levels: Levels, Services: tc.services}
-			for _, level := range Levels {
-				patterns := p.filterPatterns(level)
-				if len(patterns) < 2 {
-					t.Fatalf("%s: %d pattern(s) for %d services: not split", level, len(patterns), len(tc.services))
-				}
-				seen := map[string]int{}
-				for i, pat := range patterns {
-					if len(pat) > MaxFilterPatternLength {
-						t.Errorf("%s part %d: %d characters, CloudWatch Logs takes %d", level, i+1, len(pat), MaxFilterPatternLength)
-					}
-					for _, s := range tc.services {
-						if strings.Contains(pat, `($.service = "`+s+`")`) {
-							seen[s]++
-						}
-					}
-				}
-				for _, s := range tc.services {
-					if seen[s] != 1 {
-						t.Errorf("%s: service %s is in %d parts, want exactly 1", level, s, seen[s])
-					}
-				}
+// TestAlertingFilterPatterns: a filter pattern names the level only, in
+// every spelling; the Service dimension comes from each line. So the
+// pattern is the same whatever services exist (adding one changes no
+// filter), and it stays within CloudWatch Logs' 1,024 characters for every
+// level an env may alert on.
+func TestAlertingFilterPatterns(t *testing.T) {
+	for _, level := range Levels {
+		t.Run(level, func(t *testing.T) {
+			pattern := filterPattern(level)
+			if len(pattern) > MaxFilterPatternLength {
+				t.Errorf("%d characters, CloudWatch Logs takes %d", len(pattern), MaxFilterPatternLength)
 			}
-			if n := p.filterCount(); n > MaxMetricFiltersPerLogGroup {
-				t.Errorf("%d filters, a log group takes %d", n, MaxMetricFiltersPerLogGroup)
+			if strings.Contains(pattern, "$."+FieldService) || strings.Contains(pattern, "$."+FieldCluster) {
+				t.Errorf("pattern %q names a service or cluster", pattern)
+			}
+			for _, s := range LevelSpellings(level) {
+				if !strings.Contains(pattern, `($.level = "`+s+`")`) {
+					t.Errorf("pattern %q does not count %q", pattern, s)
+				}
 			}
 		})
+	}
+	// Every set of levels an env may configure validates.
+	key := awskms.Key_FromKeyArn(constructtest.NewStack(t), jsii.String("Key"), jsii.String("arn:aws:kms:ap-northeast-1:111111111111:key/x"))
+	for mask := 1; mask < 1<<len(Levels); mask++ {
+		var levels []string
+		for i, l := range Levels {
+			if mask&(1<<i) != 0 {
+				levels = append(levels, l)
+			}
+		}
+		p := AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: levels, RetentionDays: 90, Namespace: "Platform/Logs"}
+		if err := p.Validate(); err != nil {
+			t.Errorf("levels %v: %v", levels, err)
+		}
 	}
 }
 
@@ -106,12 +86,9 @@ func TestAlertingLogGroupPropsValidate(t *testing.T) {
 		props AlertingLogGroupProps
 		want  string
 	}{
-		{"unknown level", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"DEBUG"}, Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, `levels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`},
-		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
-		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", Services: []string{"checkout"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
-		{"no services", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "services: at least one"},
-		{"more filters than a log group takes", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"WARN", "ERROR", "FATAL"}, Services: longServices(400), RetentionDays: 90, Namespace: "Platform/Logs"}, "services: 400 services over 3 levels need"},
-		{"service a pattern cannot quote", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, Services: []string{`a"b`}, RetentionDays: 90, Namespace: "Platform/Logs"}, `services: "a\"b" cannot be matched in a filter pattern`},
+		{"unknown level", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"DEBUG"}, RetentionDays: 90, Namespace: "Platform/Logs"}, `levels[0]: must be one of [WARN ERROR FATAL], got "DEBUG"`},
+		{"level twice", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR", "ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "levels[1]: ERROR is listed twice"},
+		{"no levels", AlertingLogGroupProps{Name: "/platform/prd/alerting", RetentionDays: 90, Namespace: "Platform/Logs"}, "levels: at least one"},
 		{"AWS namespace", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "AWS/Logs"}, "namespace: must be a custom CloudWatch namespace"},
 		{"bad name", AlertingLogGroupProps{Name: "platform alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "name: must be a log group name"},
 		{"no key", AlertingLogGroupProps{Name: "/platform/prd/alerting", Levels: []string{"ERROR"}, RetentionDays: 90, Namespace: "Platform/Logs"}, "key: required"},
@@ -131,7 +108,7 @@ func TestAlertingLogGroup(t *testing.T) {
 	stack := constructtest.NewStack(t)
 	key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
 	g := NewAlertingLogGroup(stack, "Alerting", AlertingLogGroupProps{
-		Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, Services: []string{"checkout", "catalog"}, RetentionDays: 100,
+		Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, RetentionDays: 100,
 	})
 	tmpl := constructtest.Template(t, stack)
 
@@ -149,21 +126,30 @@ func TestAlertingLogGroup(t *testing.T) {
 	for _, level := range []string{"ERROR", "FATAL"} {
 		t.Run(level, func(t *testing.T) {
 			var found map[string]any
-			for _, f := range filters {
+			var logicalID string
+			for id, f := range filters {
 				p := (*f)["Properties"].(map[string]any)
 				if p["MetricTransformations"].([]any)[0].(map[string]any)["MetricName"] == level {
-					found = p
+					found, logicalID = p, id
 				}
 			}
 			if found == nil {
 				t.Fatalf("no metric filter publishes %s", level)
 			}
-			// Any spelling of the level, from a configured service only.
+			// The id and name the deployed filter has had since it listed
+			// services: CloudFormation updates it in place.
+			if id := *g.Filters[level].Node().Id(); id != "Count"+level || !strings.HasPrefix(logicalID, "AlertingCount"+level) {
+				t.Errorf("filter id %s (logical id %s), want Count%s: a new id replaces the deployed filter", id, logicalID, level)
+			}
+			if found["FilterName"] != level+" lines per cluster and service" {
+				t.Errorf("filter name %v: a new name replaces the deployed filter", found["FilterName"])
+			}
+			// Any spelling of the level, from any service.
 			var levels []string
 			for _, s := range LevelSpellings(level) {
 				levels = append(levels, `($.level = "`+s+`")`)
 			}
-			want := "{ (" + strings.Join(levels, " || ") + `) && (($.service = "checkout") || ($.service = "catalog")) }`
+			want := "{ " + strings.Join(levels, " || ") + " }"
 			if found["FilterPattern"] != want {
 				t.Errorf("pattern %q, want %q", found["FilterPattern"], want)
 			}
@@ -190,4 +176,27 @@ func TestAlertingLogGroup(t *testing.T) {
 			}
 		})
 	}
+	// Which service is failing now, across services: the archive's
+	// app_logs cannot answer that (its service partition must be named).
+	t.Run("errors per service query", func(t *testing.T) {
+		var spellings []string
+		for _, l := range []string{"ERROR", "FATAL"} {
+			for _, s := range LevelSpellings(l) {
+				spellings = append(spellings, `"`+s+`"`)
+			}
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::Logs::QueryDefinition"), map[string]any{
+			"Name": ErrorsQueryName,
+			"QueryString": "filter level in [" + strings.Join(spellings, ", ") + "]\n" +
+				"| stats count(*) as errors by service, cluster\n" +
+				"| sort errors desc",
+			"LogGroupNames": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Alerting"))}},
+		})
+		if q := errorsQuery([]string{"WARN"}); q != "" {
+			t.Errorf("a group of WARN lines only gets an errors query %q", q)
+		}
+		if q := errorsQuery([]string{"WARN", "ERROR"}); strings.Contains(q, "FATAL") || strings.Contains(q, "WARN") || !strings.Contains(q, `"Error"`) {
+			t.Errorf("errors query over ERROR only: %q", q)
+		}
+	})
 }

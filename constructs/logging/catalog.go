@@ -83,6 +83,9 @@ type LogQueryCatalog struct {
 	Tables        map[string]awsglue.CfnTable
 	WorkGroup     awsathena.CfnWorkGroup
 	ResultsBucket awss3.Bucket
+	// DatabaseName and WorkGroupName are the names, as text, for queries
+	// saved in other stacks (NewServiceQueries).
+	DatabaseName, WorkGroupName string
 }
 
 // NewLogQueryCatalog provisions the catalog; it panics on invalid props.
@@ -100,7 +103,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
 	self := constructs.NewConstruct(scope, &id)
-	c := &LogQueryCatalog{Construct: self, Tables: map[string]awsglue.CfnTable{}}
+	c := &LogQueryCatalog{Construct: self, Tables: map[string]awsglue.CfnTable{}, DatabaseName: props.Database, WorkGroupName: props.WorkGroup}
 	account := awscdk.Stack_Of(self).Account()
 	c.Database = awsglue.NewCfnDatabase(self, jsii.String("Database"), &awsglue.CfnDatabaseProps{
 		CatalogId:     account,

@@ -1,11 +1,10 @@
 package logging
 
-import "slices"
-
 // AppLogColumns are the fields of the platform's structured application log
-// line (one JSON object per line; the service is the partition key), and
-// what the log shipper adds: the cluster, the Kubernetes metadata, and the
-// raw line when it was not JSON.
+// line (one JSON object per line; the service, its pod's namespace, is the
+// partition key), and what the log shipper adds: the cluster, the service
+// value the line wrote itself, the Kubernetes metadata, and the raw line
+// when it was not JSON.
 var AppLogColumns = []Column{
 	{"timestamp", "string"},
 	{FieldLevel, "string"},
@@ -18,7 +17,7 @@ var AppLogColumns = []Column{
 	{"duration_ms", "double"},
 	{FieldCluster, "string"},
 	{FieldLogTime, "string"},
-	{FieldUnlistedService, "string"},
+	{FieldAppService, "string"},
 	{"log", "string"},
 	{"stream", "string"},
 	{"kubernetes", "struct<namespace_name:string,pod_name:string,container_name:string,container_image:string,host:string>"},
@@ -61,16 +60,17 @@ var WafLogColumns = []Column{
 
 // Fields the log shipper adds: the node log line's source (dataplane or
 // host), the time the line was logged (ISO 8601, UTC, milliseconds), and
-// the service value of a line whose service is not a configured one.
+// the service value a line wrote itself (its service field is its pod's
+// namespace, whatever it claims).
 const (
-	FieldSource          = "source"
-	FieldLogTime         = "log_time"
-	FieldUnlistedService = "unlisted_service"
+	FieldSource     = "source"
+	FieldLogTime    = "log_time"
+	FieldAppService = "app_service"
 )
 
-// OtherService is the service partition of lines from services that are
-// not configured (system pods, third-party charts, a new service not yet
-// listed): archived and queryable, never a partition of their own.
+// OtherService is the service partition of container lines without
+// Kubernetes metadata (the kubernetes filter found no pod for them): no
+// namespace can be named so, since namespaces take no underscore.
 const OtherService = "_other"
 
 // The sources of node log lines, the node log stream's partitions.
@@ -79,12 +79,17 @@ const (
 	NodeLogSourceHost      = "host"
 )
 
-// ServicePartitions are the service partitions of the app log layout for
-// the configured services: each of them, and OtherService for every line
-// of another service, as the log shippers file them.
-func ServicePartitions(services []string) []string {
-	return append(slices.Clone(services), OtherService)
-}
-
 // NodeLogSources are the values of FieldSource.
 var NodeLogSources = []string{NodeLogSourceDataplane, NodeLogSourceHost}
+
+// DbAuditLogColumns read the batches CloudWatch Logs sends a subscription
+// (decompressed by Firehose): the log group names the database, and each
+// event is one PostgreSQL log line, pgaudit's "AUDIT:" lines among them.
+var DbAuditLogColumns = []Column{
+	{"messagetype", "string"},
+	{"owner", "string"},
+	{"loggroup", "string"},
+	{"logstream", "string"},
+	{"subscriptionfilters", "array<string>"},
+	{"logevents", "array<struct<id:string,timestamp:bigint,message:string>>"},
+}

@@ -17,8 +17,12 @@ type PartitionKey struct {
 	// RecordField is the record's JSON field whose value partitions it
 	// (Firehose dynamic partitioning); empty means the arrival date.
 	RecordField string
-	// Values are the key's known values, for Athena partition projection.
-	// Required for record-field keys.
+	// Values are a record-field key's values, when they are a short fixed
+	// set: Athena projects them as an enum, and a query may read them all.
+	// Without Values the key is projected as injected: any value the
+	// records hold is read, no list to keep up to date, but every query
+	// must name the values it reads (see Layout.Projection).
+	// @default - injected
 	Values []string
 }
 
@@ -37,8 +41,13 @@ func (l Layout) validate() error {
 		return fmt.Errorf("layout root must be a relative prefix ending in /, got %q", l.Root)
 	}
 	for _, k := range l.Keys {
-		if k.RecordField != "" && len(k.Values) == 0 {
-			return fmt.Errorf("layout key %s: a record-field key needs its values for partition projection", k.Name)
+		if k.RecordField == "" && len(k.Values) > 0 {
+			return fmt.Errorf("layout key %s: a date key takes no values, got %v", k.Name, k.Values)
+		}
+		for _, v := range k.Values {
+			if v == "" || strings.Contains(v, ",") {
+				return fmt.Errorf("layout key %s: values must be non-empty and free of commas, got %q", k.Name, v)
+			}
 		}
 	}
 	return nil
@@ -90,13 +99,29 @@ func (l Layout) MetadataExtractionQuery() string {
 	return "{" + strings.Join(fields, ",") + "}"
 }
 
-// Projection is the Athena partition projection table parameters.
+// Projection is the Athena partition projection table parameters
+// ("Supported types for partition projection", Amazon Athena User Guide,
+// https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html):
+//
+//   - a date key is projected as type date, from since to NOW, a day apart;
+//   - a record-field key with Values as type enum over them;
+//   - a record-field key without Values as type injected: Athena reads the
+//     partitions a query names and no others, so every query on the table
+//     must give the key's values as static equality conditions, e.g.
+//     WHERE service = 'members' or WHERE service IN ('members', 'checkout');
+//     a query that names none fails with CONSTRAINT_VIOLATION. That is the
+//     price of a partition set nobody lists: the app log's service key
+//     grows with every service, and no table change is needed for one.
 func (l Layout) Projection(bucketURL string, since string) map[string]string {
 	p := map[string]string{
 		"projection.enabled":        "true",
 		"storage.location.template": l.LocationTemplate(bucketURL),
 	}
 	for _, k := range l.Keys {
+		if k.RecordField != "" && len(k.Values) == 0 {
+			p["projection."+k.Name+".type"] = "injected"
+			continue
+		}
 		if k.RecordField != "" {
 			p["projection."+k.Name+".type"] = "enum"
 			p["projection."+k.Name+".values"] = strings.Join(k.Values, ",")

@@ -1,15 +1,22 @@
 package logging
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsathena"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
 // savedQuery is a query a team runs on day one. Each names the tables it
-// reads, so it is only created when the catalog has them.
+// reads, so it is only created when the catalog has them. None reads
+// app_logs: its service partition is injected, so a query there names its
+// service (NewServiceQueries); the errors of all services are counted by
+// the alerting log group's Logs Insights query.
 type savedQuery struct {
 	id, name, description string
 	tables                []string
@@ -22,25 +29,21 @@ const (
 	AppLogsTable  = "app_logs"
 	NodeLogsTable = "node_logs"
 	WafLogsTable  = "waf_logs"
+	// DbAuditLogsTable holds the services' databases' PostgreSQL logs.
+	DbAuditLogsTable = "db_audit_logs"
 )
 
 var savedQueries = []savedQuery{
-	{"ErrorsPerService", "errors per service, last hour", "Count of ERROR log lines per service and cluster over the last hour: which service is failing now, and whether only on the canary cluster.", []string{AppLogsTable}, `SELECT service, cluster, count(*) AS errors
-FROM "%[1]s"."app_logs"
-WHERE dt >= date_format(current_timestamp - interval '1' hour, '%%Y-%%m-%%d')
-  AND upper(level) = 'ERROR'
-  AND from_iso8601_timestamp(log_time) > current_timestamp - interval '1' hour
-GROUP BY service, cluster
-ORDER BY errors DESC`},
-	{"SlowestEndpoints", "slowest endpoints, today", "p99 latency and volume per service and endpoint today: where to look when the API is slow.", []string{AppLogsTable}, `SELECT service, http_method, http_path,
-       approx_percentile(duration_ms, 0.99) AS p99_ms,
-       count(*) AS requests
-FROM "%[1]s"."app_logs"
-WHERE dt = date_format(current_date, '%%Y-%%m-%%d')
-  AND duration_ms IS NOT NULL
-GROUP BY service, http_method, http_path
-ORDER BY p99_ms DESC
-LIMIT 50`},
+	{"DbAuditStatements", "database audit statements, last 24 hours", "pgaudit lines of every service's Aurora database over the last day: who changed schema, roles or data, per DB cluster (statement text without bound values).", []string{DbAuditLogsTable}, `SELECT from_unixtime(e.timestamp / 1000) AS logged_at,
+       regexp_extract(loggroup, '^/aws/rds/cluster/([^/]+)/postgresql$', 1) AS db_cluster,
+       e.message
+FROM "%[1]s"."db_audit_logs"
+CROSS JOIN UNNEST(logevents) AS t(e)
+WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
+  AND messagetype = 'DATA_MESSAGE'
+  AND strpos(e.message, 'AUDIT:') > 0
+ORDER BY logged_at DESC
+LIMIT 1000`},
 	{"NodeErrorsToday", "node errors by node and unit, today", "kubelet, containerd, aws-node and kernel lines that report an error, per cluster, node and unit today: where to look when nodes of a new node group do not become Ready.", []string{NodeLogsTable}, `SELECT cluster, coalesce(hostname, host) AS node, coalesce(systemd_unit, ident, 'container') AS unit,
        count(*) AS lines, arbitrary(coalesce(message, log)) AS example
 FROM "%[1]s"."node_logs"
@@ -84,4 +87,103 @@ func (c *LogQueryCatalog) addSavedQueries(props LogQueryCatalogProps) {
 			nq.Node().AddDependency(c.Tables[t])
 		}
 	}
+}
+
+// ServiceQueriesProps configures a service's ServiceQueries.
+type ServiceQueriesProps struct {
+	// Database is the Glue database holding AppLogsTable, e.g. prd_logs.
+	// Required.
+	Database string
+	// WorkGroup is the Athena workgroup the queries are saved in, by name:
+	// it must exist before the queries (the service's stack depends on the
+	// logging stack). Required.
+	WorkGroup string
+	// Service is the service, the name of the namespace it runs in and of
+	// its app_logs partition. Required.
+	Service string
+}
+
+var (
+	// namespaceName is a Kubernetes namespace name (a DNS label): safe
+	// inside a SQL string literal.
+	namespaceName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	// workGroupName is what Athena takes as a workgroup name.
+	workGroupName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,128}$`)
+)
+
+// Validate reports every problem with the props.
+func (p ServiceQueriesProps) Validate() error {
+	var errs []error
+	if !glueName.MatchString(p.Database) {
+		errs = append(errs, fmt.Errorf("database: must be lowercase letters, digits and _, got %q", p.Database))
+	}
+	if !workGroupName.MatchString(p.WorkGroup) {
+		errs = append(errs, fmt.Errorf("workGroup: must be 1-128 letters, digits, . _ or -, got %q", p.WorkGroup))
+	}
+	if !namespaceName.MatchString(p.Service) {
+		errs = append(errs, fmt.Errorf("service: must be a namespace name (lowercase letters, digits and -, at most 63), got %q", p.Service))
+	}
+	return errors.Join(errs...)
+}
+
+// ServiceQueries are one service's Athena named queries over app_logs,
+// each reading that service's partition only (the table's service
+// partition is injected: a query must name it).
+type ServiceQueries struct {
+	constructs.Construct
+	// Queries by construct id: SlowestEndpoints, Errors.
+	Queries map[string]awsathena.CfnNamedQuery
+}
+
+// serviceQueries are the queries each service gets. %[1]s is the
+// database, %[2]s the service; the service partition comes first in every
+// WHERE clause.
+var serviceQueries = []savedQuery{
+	{"SlowestEndpoints", "slowest endpoints, today", "p99 latency and volume per endpoint today: where to look when the API is slow.", []string{AppLogsTable}, `SELECT http_method, http_path,
+       approx_percentile(duration_ms, 0.99) AS p99_ms,
+       count(*) AS requests
+FROM "%[1]s"."app_logs"
+WHERE service = '%[2]s'
+  AND dt = date_format(current_date, '%%Y-%%m-%%d')
+  AND duration_ms IS NOT NULL
+GROUP BY http_method, http_path
+ORDER BY p99_ms DESC
+LIMIT 50`},
+	{"Errors", "errors, last 24 hours", "ERROR and FATAL lines of the last 24 hours, newest first, with their cluster and pod: what failed, and whether only on the canary cluster.", []string{AppLogsTable}, `SELECT log_time, cluster, kubernetes.pod_name AS pod, level, logger, message, trace_id, log
+FROM "%[1]s"."app_logs"
+WHERE service = '%[2]s'
+  AND dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
+  AND level IN (` + sqlList(append(LevelSpellings("ERROR"), LevelSpellings("FATAL")...)) + `)
+  AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
+ORDER BY log_time DESC
+LIMIT 1000`},
+}
+
+// sqlList is values as a list of SQL string literals.
+func sqlList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// NewServiceQueries saves the service's queries, named "<service>: ...";
+// it panics on invalid props.
+func NewServiceQueries(scope constructs.Construct, id string, props ServiceQueriesProps) *ServiceQueries {
+	if err := props.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
+	self := constructs.NewConstruct(scope, &id)
+	q := &ServiceQueries{Construct: self, Queries: map[string]awsathena.CfnNamedQuery{}}
+	for _, sq := range serviceQueries {
+		q.Queries[sq.id] = awsathena.NewCfnNamedQuery(self, jsii.String(sq.id), &awsathena.CfnNamedQueryProps{
+			Name:        jsii.String(props.Service + ": " + sq.name),
+			Description: jsii.String(sq.description),
+			Database:    jsii.String(props.Database),
+			WorkGroup:   jsii.String(props.WorkGroup),
+			QueryString: jsii.String(fmt.Sprintf(sq.sql, props.Database, props.Service)),
+		})
+	}
+	return q
 }

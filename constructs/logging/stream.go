@@ -34,6 +34,11 @@ type LogDeliveryStreamProps struct {
 	// newline already (Fluent Bit's kinesis_firehose output does); else
 	// the stream appends one, so that Athena reads one JSON object a line.
 	RecordsEndWithNewline bool
+	// FromCloudWatchLogs says the records come from CloudWatch Logs
+	// subscription filters: the stream decompresses them (CloudWatch Logs
+	// sends each batch gzipped), writes one batch's JSON a line, and makes
+	// SubscriptionRole, which subscription filters put records with.
+	FromCloudWatchLogs bool
 	// RemovalPolicy applies to the delivery error log group. @default RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
 }
@@ -72,6 +77,9 @@ type LogDeliveryStream struct {
 	Store LogStore
 	// Arn is the stream's ARN, for WAF logging configurations and producers.
 	Arn *string
+	// SubscriptionRole is the role CloudWatch Logs subscription filters of
+	// this account put records into the stream with (FromCloudWatchLogs).
+	SubscriptionRole awsiam.Role
 }
 
 // NewLogDeliveryStream provisions the stream; it panics on invalid props.
@@ -138,7 +146,25 @@ func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDelive
 
 	var processing *awskinesisfirehose.CfnDeliveryStream_ProcessingConfigurationProperty
 	var dynamic *awskinesisfirehose.CfnDeliveryStream_DynamicPartitioningConfigurationProperty
-	if q := props.Layout.MetadataExtractionQuery(); q != "" {
+	if props.FromCloudWatchLogs {
+		processing = &awskinesisfirehose.CfnDeliveryStream_ProcessingConfigurationProperty{
+			Enabled: jsii.Bool(true),
+			Processors: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorProperty{
+				{Type: jsii.String("Decompression"), Parameters: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorParameterProperty{
+					{ParameterName: jsii.String("CompressionFormat"), ParameterValue: jsii.String("GZIP")},
+				}},
+				{Type: jsii.String("AppendDelimiterToRecord")},
+			},
+		}
+		s.SubscriptionRole = awsiam.NewRole(self, jsii.String("SubscriptionRole"), &awsiam.RoleProps{
+			Description: jsii.String(fmt.Sprintf("CloudWatch Logs subscription filters of this account put records into Firehose %s", props.Name)),
+			AssumedBy: awsiam.NewServicePrincipal(jsii.String("logs.amazonaws.com"), &awsiam.ServicePrincipalOpts{
+				Conditions: &map[string]any{"StringLike": map[string]any{
+					"aws:SourceArn": fmt.Sprintf("arn:%s:logs:%s:%s:*", *stack.Partition(), *stack.Region(), *stack.Account()),
+				}},
+			}),
+		})
+	} else if q := props.Layout.MetadataExtractionQuery(); q != "" {
 		dynamic = &awskinesisfirehose.CfnDeliveryStream_DynamicPartitioningConfigurationProperty{
 			Enabled:      jsii.Bool(true),
 			RetryOptions: &awskinesisfirehose.CfnDeliveryStream_RetryOptionsProperty{DurationInSeconds: jsii.Number(300)},
@@ -190,9 +216,15 @@ func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDelive
 	// The role's policy must exist before Firehose checks it can write.
 	s.Stream.Node().AddDependency(policy)
 	s.Arn = s.Stream.AttrArn()
+	if s.SubscriptionRole != nil {
+		s.SubscriptionRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("firehose:PutRecord", "firehose:PutRecordBatch"),
+			Resources: &[]*string{s.Arn},
+		}))
+	}
 	compliance.Suppress(self,
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "Firehose names objects itself under the stream's own prefixes; the wildcard is limited to those prefixes.",
-			AppliesTo: []string{"regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?logs/.*\\*$/", "regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?waf/.*\\*$/"}},
+			AppliesTo: []string{"regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?logs/.*\\*$/", "regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?waf/.*\\*$/", "regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?db-audit/.*\\*$/"}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "The stream's role has exactly one least-privilege policy, scoped to its own prefixes, key and log group; a managed policy could be attached elsewhere."},
 	)
 	return s

@@ -12,7 +12,7 @@ import (
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
-	{Name: "service", RecordField: "service", Values: ServicePartitions([]string{"api-gateway", "checkout"})},
+	{Name: "service", RecordField: "service"},
 	{Name: "dt"},
 }}
 var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{
@@ -20,6 +20,7 @@ var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{
 	{Name: "dt"},
 }}
 var wafLayout = Layout{Root: "waf/", Keys: []PartitionKey{{Name: "dt"}}}
+var dbAuditLayout = Layout{Root: "db-audit/", Keys: []PartitionKey{{Name: "dt"}}}
 
 // newLoggingStack builds the archive, both streams and the catalog once.
 func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
@@ -28,12 +29,14 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 	app := NewLogDeliveryStream(stack, "AppLogs", LogDeliveryStreamProps{Name: "prd-app-logs", Store: archive.App, Layout: appLayout})
 	waf := NewLogDeliveryStream(stack, "WafLogs", LogDeliveryStreamProps{Name: "aws-waf-logs-prd", Store: archive.Audit, Layout: wafLayout})
 	node := NewLogDeliveryStream(stack, "NodeLogs", LogDeliveryStreamProps{Name: "prd-node-logs", Store: archive.App, Layout: nodeLayout, RecordsEndWithNewline: true})
+	db := NewLogDeliveryStream(stack, "DbAuditLogs", LogDeliveryStreamProps{Name: "prd-db-audit-logs", Store: archive.Audit, Layout: dbAuditLayout, FromCloudWatchLogs: true})
 	NewLogQueryCatalog(stack, "Catalog", LogQueryCatalogProps{
 		Database: "prd_logs", Archive: archive, WorkGroup: "prd-logs", BytesScannedCutoffGiB: 50,
 		Tables: []Table{
 			{Name: AppLogsTable, Stream: app, Columns: AppLogColumns},
 			{Name: WafLogsTable, Stream: waf, Columns: WafLogColumns},
 			{Name: NodeLogsTable, Stream: node, Columns: NodeLogColumns},
+			{Name: DbAuditLogsTable, Stream: db, Columns: DbAuditLogColumns},
 		},
 	})
 	return stack, constructtest.Template(t, stack)
@@ -99,6 +102,36 @@ func TestLogPipeline(t *testing.T) {
 			}
 		}
 	})
+	// CloudWatch Logs sends a subscription's batches gzipped: without the
+	// Decompression processor the archive holds gzip inside gzip, which
+	// Athena cannot read.
+	t.Run("the database audit stream decompresses CloudWatch Logs batches", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::KinesisFirehose::DeliveryStream"), map[string]any{
+			"DeliveryStreamName": "prd-db-audit-logs",
+			"ExtendedS3DestinationConfiguration": assertions.Match_ObjectLike(&map[string]any{
+				"Prefix": "db-audit/dt=!{timestamp:yyyy-MM-dd}/",
+				"ProcessingConfiguration": map[string]any{"Enabled": true, "Processors": []any{
+					map[string]any{"Type": "Decompression", "Parameters": []any{map[string]any{"ParameterName": "CompressionFormat", "ParameterValue": "GZIP"}}},
+					map[string]any{"Type": "AppendDelimiterToRecord"},
+				}},
+				"DynamicPartitioningConfiguration": assertions.Match_Absent(),
+			}),
+		})
+		// Only CloudWatch Logs of this account may put records, and only here.
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{
+				"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": map[string]any{"Service": "logs.amazonaws.com"},
+				"Condition": map[string]any{"StringLike": map[string]any{"aws:SourceArn": "arn:aws:logs:ap-northeast-1:111111111111:*"}},
+			}}, "Version": "2012-10-17"},
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+				"Action": []any{"firehose:PutRecord", "firehose:PutRecordBatch"}, "Effect": "Allow",
+				"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^DbAuditLogs")), "Arn"}},
+			}}, "Version": "2012-10-17"},
+			"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^DbAuditLogsSubscriptionRole"))}},
+		})
+	})
 	t.Run("workgroup enforces encryption and a scan cutoff", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Athena::WorkGroup"), map[string]any{
 			"Name": "prd-logs",
@@ -128,7 +161,7 @@ func TestTablesMatchStreams(t *testing.T) {
 	_, tmpl := newLoggingStack(t)
 	resources := catalogcheck.Resources(*tmpl.ToJSON())["Resources"].(map[string]any)
 	streams, tables := catalogcheck.Resources(resources).Streams(), catalogcheck.Resources(resources).Tables()
-	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs"} {
+	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs", DbAuditLogsTable: "prd-db-audit-logs"} {
 		t.Run(table, func(t *testing.T) {
 			if tables[table] == nil || streams[stream] == nil {
 				t.Fatalf("table %s or stream %s missing", table, stream)
@@ -138,18 +171,26 @@ func TestTablesMatchStreams(t *testing.T) {
 			}
 		})
 	}
-	// The check itself must see a drift: a table reading another date format.
-	drifted := map[string]any{}
-	for k, v := range tables[AppLogsTable] {
-		drifted[k] = v
+	// The app log's service partition is injected: no list of services
+	// in the table.
+	if p := tables[AppLogsTable]["Parameters"].(map[string]any); p["projection.service.type"] != "injected" || p["projection.service.values"] != nil {
+		t.Errorf("app_logs projects service as %v %v, want injected without values", p["projection.service.type"], p["projection.service.values"])
 	}
-	params := map[string]any{}
-	for k, v := range tables[AppLogsTable]["Parameters"].(map[string]any) {
-		params[k] = v
-	}
-	params["projection.dt.format"] = "yyyy/MM/dd"
-	drifted["Parameters"] = params
-	if len(catalogcheck.TableReadsStream(drifted, streams["prd-app-logs"])) == 0 {
-		t.Error("a table reading yyyy/MM/dd dates passed the check")
+	// The check itself must see a drift: a table reading another date
+	// format, or the service partition projected as a date.
+	for param, value := range map[string]string{"projection.dt.format": "yyyy/MM/dd", "projection.service.type": "date"} {
+		drifted := map[string]any{}
+		for k, v := range tables[AppLogsTable] {
+			drifted[k] = v
+		}
+		params := map[string]any{}
+		for k, v := range tables[AppLogsTable]["Parameters"].(map[string]any) {
+			params[k] = v
+		}
+		params[param] = value
+		drifted["Parameters"] = params
+		if len(catalogcheck.TableReadsStream(drifted, streams["prd-app-logs"])) == 0 {
+			t.Errorf("a table with %s = %s passed the check", param, value)
+		}
 	}
 }

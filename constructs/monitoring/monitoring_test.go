@@ -27,7 +27,7 @@ func TestMonitoring(t *testing.T) {
 	NewFirehoseAlarms(stack, "AppLogs", FirehoseAlarmsProps{StreamName: "prd-app-logs", Action: channel.Action, Continuous: true})
 	NewClusterAlarms(stack, "ClusterBlue", ClusterAlarmsProps{ClusterName: "prd-blue", Action: channel.Action, MaxNodeUtilizationPercent: 75})
 	key := awskms.NewKey(stack, jsii.String("LogKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
-	alerting := logging.NewAlertingLogGroup(stack, "Alerting", logging.AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}, Services: []string{"checkout"}})
+	alerting := logging.NewAlertingLogGroup(stack, "Alerting", logging.AlertingLogGroupProps{Name: "/platform/prd/alerting", Key: key, Levels: []string{"ERROR", "FATAL"}})
 	NewLogLineAlarm(stack, "CheckoutFatal", LogLineAlarmProps{
 		Cluster: "prd-blue", Service: "checkout", Level: "FATAL", Metric: alerting.Metric("prd-blue", "checkout", "FATAL"),
 		LogGroupName: "/platform/prd/alerting", MaxPerFiveMinutes: 0, Action: channel.Action,

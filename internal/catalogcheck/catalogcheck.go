@@ -55,21 +55,42 @@ var firehoseExpr = regexp.MustCompile(`!\{(partitionKeyFromQuery:([a-z_]+)|times
 // be the table's storage.location.template, on the stream's bucket, with
 // the same date format, every partition key projected in the order the
 // prefix nests them, and the table's location the prefix's root.
+//
+// A key the stream takes from the record (partitionKeyFromQuery) must be
+// one its metadata extraction query extracts, and be projected as an enum
+// of its values or as injected (Athena then reads whatever values a query
+// names: no list to drift); a date key as a date.
 func TableReadsStream(table, stream map[string]any) []string {
 	var problems []string
 	prefix, _ := stream["Prefix"].(string)
 	params, _ := table["Parameters"].(map[string]any)
+	extracted := extractedKeys(stream)
 	var keyOrder []string
 	want := firehoseExpr.ReplaceAllStringFunc(prefix, func(m string) string {
 		g := firehoseExpr.FindStringSubmatch(m)
-		if g[2] != "" {
-			keyOrder = append(keyOrder, g[2])
-			return "${" + g[2] + "}"
+		if key := g[2]; key != "" {
+			keyOrder = append(keyOrder, key)
+			if !slices.Contains(extracted, key) {
+				problems = append(problems, fmt.Sprintf("%s: the stream's prefix reads it, its metadata extraction query extracts %v", key, extracted))
+			}
+			switch typ := params["projection."+key+".type"]; typ {
+			case "injected":
+			case "enum":
+				if v, _ := params["projection."+key+".values"].(string); v == "" {
+					problems = append(problems, fmt.Sprintf("%s: an enum projection without values reads nothing", key))
+				}
+			default:
+				problems = append(problems, fmt.Sprintf("%s: the stream writes a record's value, the projection is %v (want injected or enum)", key, typ))
+			}
+			return "${" + key + "}"
 		}
 		// A timestamp: its key is the name before "=".
 		before := prefix[:strings.Index(prefix, m)]
 		key := before[strings.LastIndex(before, "/")+1 : len(before)-1]
 		keyOrder = append(keyOrder, key)
+		if typ := params["projection."+key+".type"]; typ != "date" {
+			problems = append(problems, fmt.Sprintf("%s: the stream writes dates, the projection is %v", key, typ))
+		}
 		if params["projection."+key+".format"] != g[3] {
 			problems = append(problems, fmt.Sprintf("%s: the stream writes dates as %s, the projection reads %v", key, g[3], params["projection."+key+".format"]))
 		}
@@ -104,6 +125,30 @@ func TableReadsStream(table, stream map[string]any) []string {
 		problems = append(problems, fmt.Sprintf("the table's location %s is not the stream's root s3://<%s>/%s", loc, bucket, root))
 	}
 	return problems
+}
+
+var extractionKey = regexp.MustCompile(`([a-z_]+):`)
+
+// extractedKeys are the partition keys the stream's metadata extraction
+// query (a JQ object such as {service:.service}) extracts.
+func extractedKeys(stream map[string]any) []string {
+	var keys []string
+	pc, _ := stream["ProcessingConfiguration"].(map[string]any)
+	procs, _ := pc["Processors"].([]any)
+	for _, p := range procs {
+		params, _ := p.(map[string]any)["Parameters"].([]any)
+		for _, param := range params {
+			param, _ := param.(map[string]any)
+			if param["ParameterName"] != "MetadataExtractionQuery" {
+				continue
+			}
+			q, _ := param["ParameterValue"].(string)
+			for _, m := range extractionKey.FindAllStringSubmatch(q, -1) {
+				keys = append(keys, m[1])
+			}
+		}
+	}
+	return keys
 }
 
 // Render turns a template value (a string, a Ref, a GetAtt, an ImportValue

@@ -27,4 +27,12 @@ var Acknowledged = []Acknowledgement{
 			"set as the stage's availability-zones context so that synth needs no AWS lookup; literal, reviewed, deterministic.",
 		Test: "test.TestSubnetsUseConfiguredAvailabilityZones",
 	},
+	{
+		Rule:      "W3010",
+		Construct: "*/services-*/Service-*/Database/Instance*",
+		Property:  "Properties.AvailabilityZone",
+		Reason: "Avoid hardcoding availability zones: each Aurora instance is placed in another of the env's configured " +
+			"availabilityZones, so that the writer and its readers never share a zone; RDS, left to choose, may put them together.",
+		Test: "test.TestAuroraInstancesSpreadOverConfiguredZones",
+	},
 }
