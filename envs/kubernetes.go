@@ -35,3 +35,11 @@ func amiTypeNames() []string {
 	}
 	return names
 }
+
+// imageRegistryKnown reports whether the cluster construct knows region's
+// Amazon EKS image registry, where the Load Balancer Controller's image
+// comes from.
+func imageRegistryKnown(region string) bool {
+	_, ok := cluster.ImageRegistryAccount(region)
+	return ok
+}
