@@ -43,3 +43,6 @@ func imageRegistryKnown(region string) bool {
 	_, ok := cluster.ImageRegistryAccount(region)
 	return ok
 }
+
+// accessEntryID is the id of a role's access entry in a cluster of account.
+func accessEntryID(role, account string) string { return cluster.AccessEntryID(role, account) }
