@@ -112,6 +112,11 @@ var hostileInputs = []hostileInput{
 	{"NUL", replace("owner: platform-team", "owner: platform\x00team"), `dev.yaml:12: tags["owner"]: a NUL byte at column 18`},
 	{"escape character", replace("owner: platform-team", "owner: platform\x1b[8mteam"), "control character U+001B"},
 	{"bidirectional override", replace("- 10.0.0.0/14", "- 10.0.0.0/14 # \u202e"), "network.onPremCidrs[0]: Unicode bidirectional control U+202E"},
+	{"a file of NUL bytes", func(string) []byte { return make([]byte, MaxFileBytes) }, "dev.yaml: and 262124 more characters that an env file may not hold"},
+	{"NUL bytes in a comment", func(dev string) []byte { return append([]byte(dev+"# "), make([]byte, MaxFileBytes-len(dev)-2)...) }, "a NUL byte at column 3"},
+	{"bytes that are not UTF-8", func(dev string) []byte {
+		return append([]byte(dev), bytes.Repeat([]byte{0xff}, MaxFileBytes-len(dev))...)
+	}, "byte 0xFF is not UTF-8 at column 1"},
 	{"byte-order mark", func(dev string) []byte { return []byte("\ufeff" + dev) }, "byte-order mark"},
 	{"2 MiB", func(dev string) []byte { return append([]byte(dev), bytes.Repeat([]byte("# padding\n"), 2<<20/10)...) }, "dev.yaml: the file is over 262144 bytes (256 KiB), the most an env file may hold"},
 	{"tokens over the cap", many(devServices, "services: [", "1", ",", "]", MaxYAMLTokens), fmt.Sprintf("more than %d YAML tokens", MaxYAMLTokens)},

@@ -13,6 +13,10 @@ func checkSize(name string, data []byte) ErrorList {
 	return ErrorList{{File: name, Detail: fmt.Sprintf("the file is over %d bytes (%d KiB), the most an env file may hold: env files are a few KB, and the cap keeps loading one within bounded memory", MaxFileBytes, MaxFileBytes>>10)}}
 }
 
+// maxTextErrors is how many characters checkText reports one by one: a
+// file with more is not text, and the first ones show where it goes wrong.
+const maxTextErrors = 20
+
 // checkText refuses what an env file, read by people in review, must not
 // hold: bytes that are not UTF-8, NUL and other control characters, a
 // byte-order mark, and the Unicode controls that make text display in
@@ -20,11 +24,16 @@ func checkSize(name string, data []byte) ErrorList {
 // names the field once the file is parsed (source.fieldAt).
 func checkText(data []byte) ErrorList {
 	var errs ErrorList
+	more := 0 // problems past maxTextErrors, counted only
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if detail := badRune(r, size, data[i]); detail != "" {
-			errs = append(errs, &FieldError{Line: line, Detail: fmt.Sprintf("%s at column %d: %s", detail, col, textFix(r, size))})
+			if len(errs) < maxTextErrors {
+				errs = append(errs, &FieldError{Line: line, Detail: fmt.Sprintf("%s at column %d: %s", detail, col, textFix(r, size))})
+			} else {
+				more++
+			}
 		}
 		if r == '\n' {
 			line, col = line+1, 1
@@ -32,6 +41,9 @@ func checkText(data []byte) ErrorList {
 			col++
 		}
 		i += size
+	}
+	if more > 0 {
+		errs = append(errs, &FieldError{Detail: fmt.Sprintf("and %d more characters that an env file may not hold", more)})
 	}
 	return errs
 }

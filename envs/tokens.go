@@ -66,6 +66,8 @@ func (l *level) child() (*Path, reflect.Type) {
 		t = t.Elem()
 	}
 	switch {
+	case (l.kind == blockMap || l.kind == flowMap) && l.key == "" && l.keys == 0:
+		return l.path, l.typ // no key read yet: the mapping itself
 	case l.kind == blockSeq || l.kind == flowSeq:
 		if t != nil && t.Kind() == reflect.Slice {
 			return l.path.Index(l.index), t.Elem()
@@ -167,19 +169,29 @@ func (w *depthWalker) step(tk *token.Token) {
 			// ("key:\n- a"), which is one level below the key all the same.
 			w.push(blockSeq, col)
 		}
+	case token.MappingKeyType:
+		// An explicit key ("? key"): the ":" of its value is on a later line.
+		if !w.inFlow() {
+			w.blockKey("?", tk.Position.Column)
+		}
 	case token.MappingValueType:
 		w.mappingValue(tk)
 	}
 }
 
-// mappingValue handles the ":" after a key: the key is the token before it.
+// mappingValue handles the ":" after a key: the key is the token before it,
+// on the same line ("? key" puts it on an earlier one).
 func (w *depthWalker) mappingValue(tk *token.Token) {
-	key, col := "", tk.Position.Column
-	if k := tk.Prev; k != nil && k.Position.Line == tk.Position.Line && k.Type != token.MappingValueType {
-		key, col = k.Value, k.Position.Column
-		if k.Type == token.MappingKeyType {
-			key = "?"
+	k := tk.Prev
+	if k == nil || k.Position.Line != tk.Position.Line || k.Type == token.MappingValueType {
+		if t := w.top(); !w.inFlow() && t != nil && t.kind == blockMap && t.col == tk.Position.Column && t.key == "?" {
+			return // the value of an explicit key
 		}
+		k = nil
+	}
+	key, col := "", tk.Position.Column
+	if k != nil {
+		key, col = k.Value, k.Position.Column
 	}
 	if w.inFlow() {
 		if t := w.top(); t.kind == flowMap {
@@ -188,6 +200,12 @@ func (w *depthWalker) mappingValue(tk *token.Token) {
 		}
 		return
 	}
+	w.blockKey(key, col)
+}
+
+// blockKey reads a block mapping's key at col: an entry of the mapping at
+// that column, or the first of a new one.
+func (w *depthWalker) blockKey(key string, col int) {
 	w.closeBlocks(col)
 	t := w.top()
 	if t != nil && t.col == col && t.kind == blockSeq {
