@@ -7,10 +7,11 @@ import (
 )
 
 // checkTokens bounds the document before the YAML parser sees it: the
-// number of tokens (the parser allocates about 1 KB for each) and the
-// nesting depth (its memory grows with the square of the depth). It also
-// refuses directives, which change how the tags below them are read. The
-// tokenizer it reads is linear in the file's size.
+// number of tokens (the parser allocates up to 1 KB for each), the nesting
+// depth (its memory grows with the square of the depth) and the keys of one
+// mapping (with the square of a block mapping's keys). It also refuses
+// directives, which change how the tags below them are read. The tokenizer
+// it reads is linear in the file's size.
 func checkTokens(tokens token.Tokens) ErrorList {
 	var errs ErrorList
 	w := depthWalker{}
