@@ -17,6 +17,10 @@ type Path struct {
 	isKey  bool
 }
 
+// renderedPath is a path known by its text only, as the source records
+// it: it prints, and is not extended.
+func renderedPath(s string) *Path { return &Path{name: s} }
+
 // NewPath starts a path at a top-level field.
 func NewPath(name string) *Path { return &Path{name: name} }
 
@@ -137,10 +141,18 @@ func (l ErrorList) Err() error {
 // problem, each naming the file, the line and the field.
 type Errors struct{ List ErrorList }
 
+// Error is one line per problem, the first MaxReportedErrors of them.
 func (e *Errors) Error() string {
-	lines := make([]string, len(e.List))
-	for i, fe := range e.List {
+	shown := e.List
+	if len(shown) > MaxReportedErrors {
+		shown = shown[:MaxReportedErrors]
+	}
+	lines := make([]string, len(shown), len(shown)+1)
+	for i, fe := range shown {
 		lines[i] = fe.Error()
+	}
+	if more := len(e.List) - len(shown); more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more problems, not shown: fix these first", more))
 	}
 	return strings.Join(lines, "\n")
 }

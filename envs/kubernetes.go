@@ -35,3 +35,14 @@ func amiTypeNames() []string {
 	}
 	return names
 }
+
+// imageRegistryKnown reports whether the cluster construct knows region's
+// Amazon EKS image registry, where the Load Balancer Controller's image
+// comes from.
+func imageRegistryKnown(region string) bool {
+	_, ok := cluster.ImageRegistryAccount(region)
+	return ok
+}
+
+// accessEntryID is the id of a role's access entry in a cluster of account.
+func accessEntryID(role, account string) string { return cluster.AccessEntryID(role, account) }

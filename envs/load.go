@@ -3,6 +3,7 @@ package envs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,13 +11,21 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 )
 
 // Load reads one env file strictly, applies defaults and validates it. The
 // error, if any, is an *Errors listing every problem with file and line.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	// One byte over the cap is enough to refuse the file: a file of any
+	// size costs at most this much to read.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -37,10 +46,26 @@ func Parse(name string, data []byte) (*Config, error) {
 }
 
 // decode parses data into a Config: unknown keys, duplicate keys and wrong
-// types are errors, all of them reported at once.
+// types are errors, all of them reported at once. What a file may hold is
+// bounded before each step that could grow with it: its size before it is
+// read, its tokens and nesting before it is parsed, the length of each list
+// before it is walked, and aliases are refused before any is expanded
+// (caps.go).
 func decode(name string, data []byte) (*Config, error) {
-	file, err := parser.ParseBytes(data, 0)
+	if errs := checkSize(name, data); len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	textErrs := checkText(data)
+	tokens := lexer.Tokenize(string(data))
+	if errs := checkTokens(tokens); len(errs) > 0 {
+		return nil, inFile(name, append(textErrs, errs...)).Err()
+	}
+	file, err := parser.Parse(tokens, 0)
 	if err != nil {
+		if len(textErrs) > 0 {
+			// The bytes it refuses are what the parser stumbled on.
+			return nil, inFile(name, textErrs).Err()
+		}
 		return nil, yamlError(name, err)
 	}
 	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
@@ -49,18 +74,26 @@ func decode(name string, data []byte) (*Config, error) {
 	var errs ErrorList
 	src := newSource()
 	checkShape(file.Docs[0].Body, reflect.TypeOf(Config{}), nil, src, &errs)
-	if len(errs) > 0 {
-		for _, e := range errs {
-			e.File = name
-		}
-		return nil, errs.Err()
+	for _, e := range textErrs {
+		e.Path = src.fieldAt(e.Line)
+	}
+	if errs = append(textErrs, errs...); len(errs) > 0 {
+		return nil, inFile(name, errs).Err()
 	}
 	cfg := &Config{}
-	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
+	if err := yaml.NodeToValue(withoutTags(file.Docs[0].Body), cfg, yaml.Strict()); err != nil {
 		return nil, yamlError(name, err)
 	}
 	cfg.file, cfg.src = name, src
 	return cfg, nil
+}
+
+// inFile names the file in each error.
+func inFile(name string, errs ErrorList) ErrorList {
+	for _, e := range errs {
+		e.File = name
+	}
+	return errs
 }
 
 func countDocs(docs []*ast.DocumentNode) int {

@@ -3,6 +3,7 @@ package envs
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -129,10 +130,55 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("name: [\n"))
 	f.Add([]byte("&a [*a]"))
+	// The hostile inputs (alias bomb, deep nesting, tags, tokens, bytes),
+	// the large ones smaller: the fuzzer mutates a seed byte by byte.
+	if dev, err := os.ReadFile("dev.yaml"); err == nil {
+		for _, h := range hostileInputs {
+			if data := h.data(string(dev)); len(data) <= 64<<10 {
+				f.Add(data)
+			}
+		}
+		for _, small := range []func(string) []byte{deep(100, "[", "]"), deep(100, "{a: ", "}"), deepBlock(40)} {
+			f.Add(small(string(dev)))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("dev.yaml", data)
 		if err == nil && len(Validate(cfg)) > 0 {
 			t.Fatalf("Parse accepted a config that Validate rejects")
 		}
 	})
+}
+
+// TestCoreTagsAreRead: the YAML core schema's tags name what a value
+// already is, so a file may write them; they load as if absent (the YAML
+// decoder alone fails on !!int and !!map).
+func TestCoreTagsAreRead(t *testing.T) {
+	dev, err := os.ReadFile("dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Parse("dev.yaml", dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ old, new string }{
+		{`version: "1.34"`, `version: !!str 1.34`},
+		{"natGateways: 1", "natGateways: !!int 1"},
+		{"retainStatefulResources: false", "retainStatefulResources: !!bool false"},
+		{"protection:", "protection: !!map"},
+		{"onPremCidrs:", "onPremCidrs: !!seq"},
+		{"  owner: platform-team", "  !!str owner: !!str platform-team"},
+	} {
+		t.Run(tc.new, func(t *testing.T) {
+			got, err := Parse("dev.yaml", []byte(strings.Replace(string(dev), tc.old, tc.new, 1)))
+			if err != nil {
+				t.Fatalf("Parse = %v", err)
+			}
+			got.src, want.src = nil, nil
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("loads as\n%+v\nwant\n%+v", got, want)
+			}
+		})
+	}
 }

@@ -2,6 +2,8 @@ package envs
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
 
 	"github.com/invopop/jsonschema"
 )
@@ -20,6 +22,9 @@ func Schema(srcDir string) ([]byte, error) {
 		return nil, err
 	}
 	s := r.Reflect(&Config{})
+	if err := capSchema(s); err != nil {
+		return nil, err
+	}
 	s.ID = "https://github.com/ecplatform/eks-platform/envs/env.schema.json"
 	s.Title = "EKS platform environment"
 	out, err := json.MarshalIndent(s, "", "  ")
@@ -27,4 +32,31 @@ func Schema(srcDir string) ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
+}
+
+// capSchema writes each list and map cap of the loader into the schema, so
+// that editors flag what the loader refuses (caps.go is their one source).
+func capSchema(s *jsonschema.Schema) error {
+	for t, fields := range listCaps {
+		def := s
+		if t != reflect.TypeFor[Config]() {
+			def = s.Definitions[t.Name()]
+		}
+		for name, c := range fields {
+			var prop *jsonschema.Schema
+			if def != nil {
+				prop, _ = def.Properties.Get(name)
+			}
+			if prop == nil {
+				return fmt.Errorf("schema: no property %s.%s for its cap", t.Name(), name)
+			}
+			max := uint64(c.max)
+			if prop.Type == "object" {
+				prop.MaxProperties = &max
+			} else {
+				prop.MaxItems = &max
+			}
+		}
+	}
+	return nil
 }

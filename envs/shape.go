@@ -34,6 +34,26 @@ func (src *source) lineOf(p *Path) int {
 	return 0
 }
 
+// fieldAt is the field a line of the file belongs to: the last field that
+// starts at or before it (a value over several lines belongs to its field).
+func (src *source) fieldAt(line int) *Path {
+	var best string
+	bestLine := 0
+	for path, l := range src.lines {
+		// Among fields on one line, the longest path is the innermost.
+		if l > line || l < bestLine {
+			continue
+		}
+		if l > bestLine || len(path) > len(best) || (len(path) == len(best) && path < best) {
+			best, bestLine = path, l
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return renderedPath(best)
+}
+
 // sets reports whether the file gives the field at p a value.
 func (src *source) sets(p *Path) bool {
 	if src == nil {
@@ -48,7 +68,6 @@ func (src *source) sets(p *Path) bool {
 // path and line. The YAML decoder stops at the first such problem; this
 // reports them all, in words a config author understands.
 func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorList) {
-	n = unwrap(n)
 	if n == nil {
 		return
 	}
@@ -57,13 +76,22 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorLis
 			src.lines[p.String()] = n.GetToken().Position.Line
 		}
 	}
-	if _, ok := n.(*ast.AliasNode); ok {
-		return // the anchor it points to is checked where it is defined
+	tag, ok := checkProperties(n, p, errs)
+	if !ok {
+		return
+	}
+	n = unwrap(n)
+	if n == nil {
+		return
 	}
 	if _, ok := n.(*ast.NullNode); ok {
 		// An empty value is "unset": defaults apply and validation
 		// reports it if required.
 		src.nulls[p.String()] = true
+		return
+	}
+	if detail := scalarProblem(n); detail != "" {
+		errs.add(p, n, "%s %s", describe(n), detail)
 		return
 	}
 	for t.Kind() == reflect.Pointer {
@@ -84,6 +112,10 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorLis
 			line := mv.Key.GetToken().Position.Line
 			src.lines[child.String()] = line
 			f, known := fields[key]
+			if _, ok := checkProperties(mv.Key, child, errs); !ok {
+				continue
+			}
+			c, capped := capOf(t, key)
 			switch {
 			case key == mergeKey:
 				errs.addLine(child, line, mergeKeyDetail)
@@ -91,6 +123,10 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorLis
 				errs.addLine(child, line, "unknown field%s; known fields here: %s", suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
 			case seen[key]:
 				errs.addLine(child, line, "duplicate field: remove one of the two")
+			case capped && entries(mv.Value) > c.max:
+				// Not read further: the cap bounds the work a file makes.
+				seen[key] = true
+				errs.addLine(child, line, "at most %d %s, got %d: %s", c.max, c.noun, entries(mv.Value), c.why)
 			default:
 				seen[key] = true
 				checkShape(mv.Value, f.Type, child, src, errs)
@@ -116,6 +152,13 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorLis
 			key := keyString(mv.Key)
 			child := p.Key(key)
 			src.lines[child.String()] = mv.Key.GetToken().Position.Line
+			if _, ok := checkProperties(mv.Key, child, errs); !ok {
+				continue
+			}
+			if detail := literalProblem(key); detail != "" {
+				errs.addLine(child, mv.Key.GetToken().Position.Line, "key %q %s", key, detail)
+				continue
+			}
 			if key == mergeKey {
 				errs.addLine(child, mv.Key.GetToken().Position.Line, mergeKeyDetail)
 				continue
@@ -130,6 +173,10 @@ func checkShape(n ast.Node, t reflect.Type, p *Path, src *source, errs *ErrorLis
 	case reflect.String:
 		switch n.(type) {
 		case *ast.StringNode, *ast.LiteralNode:
+		case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+			if tag != tagStr { // !!str 1.30 is the string "1.30"
+				errs.add(p, n, "must be a string, got %s: quote it (%q)", describe(n), strings.TrimSpace(n.GetToken().Value))
+			}
 		default:
 			errs.add(p, n, "must be a string, got %s: quote it (%q)", describe(n), strings.TrimSpace(n.GetToken().Value))
 		}
@@ -164,6 +211,19 @@ func childPath(p *Path, name string) *Path {
 		return NewPath(name)
 	}
 	return p.Child(name)
+}
+
+// entries is the number of entries of a list or mapping, 0 for anything else.
+func entries(n ast.Node) int {
+	switch v := unwrap(n).(type) {
+	case *ast.SequenceNode:
+		return len(v.Values)
+	case *ast.MappingNode:
+		return len(v.Values)
+	case *ast.MappingValueNode:
+		return 1
+	}
+	return 0
 }
 
 // unwrap looks through tags, anchors and document wrappers to the value.

@@ -111,6 +111,8 @@ func validateIdentity(c *Config, errs *ErrorList) {
 		errs.Required(NewPath("region"), "the AWS region, e.g. ap-northeast-1")
 	case !knownRegion:
 		errs.Add(NewPath("region"), "unknown AWS region %q: use a region name such as ap-northeast-1", c.Region)
+	case !imageRegistryKnown(c.Region):
+		errs.Add(NewPath("region"), "no Amazon EKS image registry is known for %s, where the clusters pull the Load Balancer Controller's image: add the region's account to constructs/cluster/registry.go from the EKS docs (\"View Amazon container image registries\")", c.Region)
 	}
 	if len(c.AvailabilityZones) != 3 {
 		errs.Add(azPath, "must list exactly 3 availability zones, got %d", len(c.AvailabilityZones))

@@ -76,7 +76,12 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 		errs.Required(ap.Child("adminRoleArns"), "at least one IAM role ARN that administers the cluster")
 	}
 	seenRoles := map[string]string{}
-	for field, arns := range map[string][]string{"adminRoleArns": cl.Access.AdminRoleArns, "readOnlyRoleArns": cl.Access.ReadOnlyRoleArns} {
+	entryIDs := map[string]string{} // access entry id → role
+	for _, field := range []string{"adminRoleArns", "readOnlyRoleArns"} {
+		arns := cl.Access.AdminRoleArns
+		if field == "readOnlyRoleArns" {
+			arns = cl.Access.ReadOnlyRoleArns
+		}
 		for i, arn := range arns {
 			rp := ap.Child(field).Index(i)
 			if !roleArnPattern.MatchString(arn) {
@@ -88,8 +93,13 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 			}
 			if other, dup := seenRoles[arn]; dup {
 				errs.Add(rp, "%s is also listed in %s: a role gets one access entry", arn, other)
+			} else if other, dup := entryIDs[accessEntryID(arn, c.Account)]; dup {
+				// Access entries are keyed by role name (and account, for
+				// another account's role).
+				errs.Add(rp, "%s and %s would have the same access entry, %s: rename one of the roles", other, arn, accessEntryID(arn, c.Account))
 			}
 			seenRoles[arn] = rp.String()
+			entryIDs[accessEntryID(arn, c.Account)] = arn
 		}
 	}
 	addonNames := make([]string, 0, len(cl.Addons))

@@ -55,6 +55,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		PublicAccessCidrs: cl.Endpoint.PublicAccessCidrs,
 		AdminRoleArns:     cl.Access.AdminRoleArns,
 		ReadOnlyRoleArns:  cl.Access.ReadOnlyRoleArns,
+		AccessEntryIDs:    deployedAccessEntryIDs[stackName(cfg, "cluster-"+cl.Name)],
 		AddonVersions:     cl.Addons,
 		KubectlLayer:      layer,
 		RemovalPolicy:     removalPolicy(cfg),

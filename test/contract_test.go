@@ -29,13 +29,13 @@ const (
 	maxResourcesLeeway = 0
 )
 
-// growthCases are generated envs at the scale a strangler migration
-// reaches: 1 to 200 services, 1 to 4 clusters, 1 to 6 node groups per
-// cluster, with short and with the longest names config takes.
+// growthCases are generated envs from the smallest up to the most envs
+// accepts (its caps: 200 services, 4 clusters, 30 node groups per cluster),
+// with short and with the longest names config takes.
 var growthCases = []growth{
 	{base: "../envs/dev.yaml", services: 1, clusters: 1, groups: 1},
 	{base: "../envs/stg.yaml", services: 34, clusters: 2, groups: 3},
-	{base: "../envs/prd.yaml", services: 200, clusters: 4, groups: 6, long: true},
+	{base: "../envs/prd.yaml", services: envs.MaxServices, clusters: envs.MaxClusters, groups: envs.MaxNodeGroups, long: true},
 	{base: "../envs/prd.yaml", services: 200, clusters: 1, groups: 1},
 	{base: "../envs/dev.yaml", services: 50, clusters: 3, groups: 2, long: true},
 }

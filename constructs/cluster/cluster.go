@@ -46,6 +46,13 @@ type ClusterProps struct {
 	AdminRoleArns []string
 	// ReadOnlyRoleArns get AmazonEKSViewPolicy.
 	ReadOnlyRoleArns []string
+	// AccessEntryIDs pin the construct id of a principal's access entry,
+	// by principal ARN, for entries deployed under another id than
+	// AccessEntryID's: EKS takes one entry per principal, and CloudFormation
+	// creates a renamed entry before it deletes the old one, so a deployed
+	// entry cannot change its id.
+	// @default - every entry's id is AccessEntryID's
+	AccessEntryIDs map[string]string
 	// AddonVersions overrides the table's pinned add-on versions by name.
 	AddonVersions map[string]string
 	// KubectlLayer holds kubectl and helm for the kubectl provider, which
@@ -247,20 +254,6 @@ func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
 		EncryptionKey: c.LogKey,
 		RemovalPolicy: props.RemovalPolicy,
 	})
-}
-
-func (c *Cluster) grantAccess(props ClusterProps) {
-	grant := func(prefix string, arns []string, policy string) {
-		for i, arn := range arns {
-			c.Cluster.GrantAccess(jsii.String(fmt.Sprintf("%s%d", prefix, i)), jsii.String(arn), &[]awseksv2.IAccessPolicy{
-				awseksv2.AccessPolicy_FromAccessPolicyName(jsii.String(policy), &awseksv2.AccessPolicyNameOptions{
-					AccessScopeType: awseksv2.AccessScopeType_CLUSTER,
-				}),
-			}, nil)
-		}
-	}
-	grant("Admin", props.AdminRoleArns, "AmazonEKSClusterAdminPolicy")
-	grant("ReadOnly", props.ReadOnlyRoleArns, "AmazonEKSViewPolicy")
 }
 
 // addonConfiguration is the configuration of the add-ons that need one.

@@ -23,16 +23,26 @@ type groupSpec struct {
 // newClusterStack builds a VPC and a cluster at version with the groups.
 func newClusterStack(t *testing.T, version string, groups ...groupSpec) (awscdk.Stack, *Cluster) {
 	t.Helper()
+	return newClusterStackWith(t, version, nil, groups...)
+}
+
+// newClusterStackWith is newClusterStack with props edited by edit.
+func newClusterStackWith(t *testing.T, version string, edit func(*ClusterProps), groups ...groupSpec) (awscdk.Stack, *Cluster) {
+	t.Helper()
 	stack := constructtest.NewStack(t)
 	net := network.NewNetwork(stack, "Network", network.NetworkProps{Cidr: "10.20.0.0/16", AvailabilityZones: constructtest.AZs, NatGateways: 1})
 	layer := awslambda.NewLayerVersion(stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
 		Code: awslambda.Code_FromAsset(jsii.String("../../node_modules/"+mustVersion(version).KubectlLayerPackage+"/lib/layer.zip"), nil),
 	})
-	c := NewCluster(stack, "Cluster", ClusterProps{
+	props := ClusterProps{
 		Vpc: net.Vpc, Version: version, KubectlLayer: layer, Name: "test-blue",
 		AdminRoleArns:    []string{"arn:aws:iam::111111111111:role/platform-admin"},
 		ReadOnlyRoleArns: []string{"arn:aws:iam::111111111111:role/sre-readonly"},
-	})
+	}
+	if edit != nil {
+		edit(&props)
+	}
+	c := NewCluster(stack, "Cluster", props)
 	for _, g := range groups {
 		types := g.instanceTypes
 		if types == nil {

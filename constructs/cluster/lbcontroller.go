@@ -87,6 +87,10 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 		l.ServiceAccount.Node().AddDependency(d)
 	}
 	region := awscdk.Stack_Of(self).Region()
+	image, err := controllerImageRepository(*region)
+	if err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
+	}
 	l.Chart = awseksv2.NewHelmChart(self, jsii.String("Chart"), &awseksv2.HelmChartProps{
 		Cluster:    props.Cluster,
 		Chart:      jsii.String("aws-load-balancer-controller"),
@@ -103,7 +107,7 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 			"replicaCount":   2,
 			"serviceAccount": map[string]any{"create": false, "name": loadBalancerControllerServiceAccount},
 			"image": map[string]any{
-				"repository": fmt.Sprintf("602401143452.dkr.ecr.%s.amazonaws.com/amazon/aws-load-balancer-controller", *region),
+				"repository": image,
 				"tag":        LoadBalancerControllerVersion,
 			},
 			// Spread the two replicas: a controller outage stops target updates.
@@ -128,6 +132,23 @@ func NewLoadBalancerController(scope constructs.Construct, id string, props Load
 	l.Chart.Node().AddDependency(l.ServiceAccount)
 	suppressLoadBalancerController(l)
 	return l
+}
+
+// controllerImageRepository is the controller's image repository in the
+// region's Amazon EKS registry, which the nodes reach through the VPC's ECR
+// endpoints (the chart's default, public.ecr.aws, needs the internet). The
+// registry's account differs by region: 11 of the regions envs accepts
+// have their own (registry.go). The region must be concrete: a stack
+// without one (a token) cannot name its registry.
+func controllerImageRepository(region string) (string, error) {
+	if *awscdk.Token_IsUnresolved(region) {
+		return "", errors.New("the stack needs an explicit region: the Load Balancer Controller's image comes from that region's Amazon EKS registry, whose account differs by region")
+	}
+	registry, err := ImageRegistry(region)
+	if err != nil {
+		return "", err
+	}
+	return registry + "/amazon/aws-load-balancer-controller", nil
 }
 
 // loadBalancerControllerFeatureGates turn off the controller's reconcilers

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -280,5 +281,30 @@ func checkFeaturesOff(t *testing.T, tmpl assertions.Template) {
 		if !slices.Contains(featureGatesV2171, gate) {
 			t.Errorf("feature gate %s is unknown to controller %s: it would not start", gate, LoadBalancerControllerVersion)
 		}
+	}
+}
+
+// TestControllerImageRepository: the image comes from the stack region's
+// EKS registry, whose account differs by region; a region the table does
+// not know, or a stack without a region, fails with the reason.
+func TestControllerImageRepository(t *testing.T) {
+	agnostic := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Agnostic"), nil)
+	for _, tc := range []struct{ name, region, want string }{
+		{"Tokyo", "ap-northeast-1", "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller"},
+		{"Cape Town", "af-south-1", "877085696533.dkr.ecr.af-south-1.amazonaws.com/amazon/aws-load-balancer-controller"},
+		{"Zurich", "eu-central-2", "900612956339.dkr.ecr.eu-central-2.amazonaws.com/amazon/aws-load-balancer-controller"},
+		{"Beijing", "cn-north-1", "918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/amazon/aws-load-balancer-controller"},
+		{"unknown region", "xx-test-1", `error: no Amazon EKS image registry is known for region "xx-test-1"`},
+		{"region a token", *agnostic.Region(), "error: the stack needs an explicit region"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := controllerImageRepository(tc.region)
+			if err != nil {
+				got = "error: " + err.Error()
+			}
+			if !strings.HasPrefix(got, tc.want) {
+				t.Fatalf("controllerImageRepository(%q) = %q, want %q", tc.region, got, tc.want)
+			}
+		})
 	}
 }
