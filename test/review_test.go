@@ -32,22 +32,7 @@ func TestReviewOfARealEdit(t *testing.T) {
 	if edited == string(data) {
 		t.Fatal("the edit did not apply")
 	}
-	cfg, err := envs.Parse("prd.yaml", []byte(edited))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags, Outdir: jsii.String(out)})
-	stacks.NewEnvironment(app, cfg)
-	app.Synth(nil)
-
-	report, err := review.Review("prd", out, "golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var md bytes.Buffer
-	report.WriteMarkdown(&md, false)
-	text := md.String()
+	report, text := reviewPrd(t, edited)
 	if !report.Destructive() {
 		t.Errorf("replacing a node group must fail the review:\n%s", text)
 	}
@@ -92,7 +77,30 @@ func TestAddingAServiceOnlyAdds(t *testing.T) {
 	}
 	entry := "  - name: favourites\n    dataStore:\n      kind: aurora-postgresql\n      aurora: {minAcu: 0.5, maxAcu: 4}\n    routes:\n      - {prefix: /api/favourites, target: fallback, canaryWeight: 5}\n"
 	edited := strings.Replace(string(data), "logging:\n", entry+"logging:\n", 1)
-	cfg, err := envs.Parse("prd.yaml", []byte(edited))
+	report, text := reviewPrd(t, edited)
+	added := 0
+	for _, s := range report.Stacks {
+		for _, c := range s.Changes {
+			if c.Change != "added" {
+				t.Errorf("%s %s (%s): %s %s, want only additions", s.Name, c.LogicalID, c.Type, c.Change, c.Impact)
+				continue
+			}
+			added++
+		}
+	}
+	if want := "### prd-" + envs.ShardName(envs.ServiceShard("favourites")); !strings.Contains(text, want) {
+		t.Errorf("the review does not head the service's stack %q:\n%s", want, text)
+	}
+	if added < 20 {
+		t.Errorf("%d additions: the service's repository, identity, database and alarms are missing:\n%s", added, text)
+	}
+}
+
+// reviewPrd synthesizes prd from an edited copy of its config and reviews
+// it against the golden templates, as make review would against what runs.
+func reviewPrd(t *testing.T, config string) (review.Report, string) {
+	t.Helper()
+	cfg, err := envs.Parse("prd.yaml", []byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,20 +114,5 @@ func TestAddingAServiceOnlyAdds(t *testing.T) {
 	}
 	var md bytes.Buffer
 	report.WriteMarkdown(&md, false)
-	added := 0
-	for _, s := range report.Stacks {
-		for _, c := range s.Changes {
-			if c.Change != "added" {
-				t.Errorf("%s %s (%s): %s %s, want only additions", s.Name, c.LogicalID, c.Type, c.Change, c.Impact)
-				continue
-			}
-			added++
-		}
-	}
-	if want := "### prd-" + envs.ShardName(envs.ServiceShard("favourites")); !strings.Contains(md.String(), want) {
-		t.Errorf("the review does not head the service's stack %q:\n%s", want, md.String())
-	}
-	if added < 20 {
-		t.Errorf("%d additions: the service's repository, identity, database and alarms are missing:\n%s", added, md.String())
-	}
+	return report, md.String()
 }
