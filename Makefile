@@ -91,6 +91,7 @@ fuzz: deps
 
 bench: deps
 	go run ./bin/bench
+	go run ./bin/benchservices $(if $(ROUNDS),-rounds $(ROUNDS))
 
 # The benchmark's baseline: an empty app through the same CLI and settings.
 synth-empty: deps

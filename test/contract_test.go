@@ -16,6 +16,7 @@ import (
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
 	"github.com/ecplatform/eks-platform/internal/cfnschema"
+	"github.com/ecplatform/eks-platform/internal/growth"
 	"github.com/ecplatform/eks-platform/internal/k8scheck"
 	"github.com/ecplatform/eks-platform/stacks"
 )
@@ -32,12 +33,12 @@ const (
 // growthCases are generated envs from the smallest up to the most envs
 // accepts (its caps: 200 services, 4 clusters, 30 node groups per cluster),
 // with short and with the longest names config takes.
-var growthCases = []growth{
-	{base: "../envs/dev.yaml", services: 1, clusters: 1, groups: 1},
-	{base: "../envs/stg.yaml", services: 34, clusters: 2, groups: 3},
-	{base: "../envs/prd.yaml", services: envs.MaxServices, clusters: envs.MaxClusters, groups: envs.MaxNodeGroups, long: true},
-	{base: "../envs/prd.yaml", services: 200, clusters: 1, groups: 1},
-	{base: "../envs/dev.yaml", services: 50, clusters: 3, groups: 2, long: true},
+var growthCases = []growth.Env{
+	{Base: "../envs/dev.yaml", Services: 1, Clusters: 1, Groups: 1},
+	{Base: "../envs/stg.yaml", Services: 34, Clusters: 2, Groups: 3},
+	{Base: "../envs/prd.yaml", Services: envs.MaxServices, Clusters: envs.MaxClusters, Groups: envs.MaxNodeGroups, Long: true},
+	{Base: "../envs/prd.yaml", Services: 200, Clusters: 1, Groups: 1},
+	{Base: "../envs/dev.yaml", Services: 50, Clusters: 3, Groups: 2, Long: true},
 }
 
 // TestEveryAcceptedConfigBuilds is the contract between envs/ and the
@@ -60,11 +61,11 @@ func TestEveryAcceptedConfigBuilds(t *testing.T) {
 		inputs = append(inputs, input{"valid/" + filepath.Base(f), baseName(data), data})
 	}
 	for _, g := range growthCases {
-		data, err := g.yaml()
+		data, err := g.YAML()
 		if err != nil {
 			t.Fatal(err)
 		}
-		inputs = append(inputs, input{"growth/" + g.String(), filepath.Base(g.base), data})
+		inputs = append(inputs, input{"growth/" + g.String(), filepath.Base(g.Base), data})
 	}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {

@@ -1,4 +1,7 @@
-package test
+// Package growth generates env files at a given scale from a shipped one:
+// the contract test builds them within CloudFormation's limits, and the
+// benchmark times their synth.
+package growth
 
 import (
 	"fmt"
@@ -8,27 +11,27 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// growth is a generated env: a shipped env file grown to the given numbers
+// Env is a generated env: a shipped env file grown to the given numbers
 // of services, clusters and node groups per cluster, every name at the
-// longest length config takes when long is set.
-type growth struct {
-	base                       string // a shipped env file, e.g. ../envs/prd.yaml
-	services, clusters, groups int
-	long                       bool
+// longest length config takes when Long is set.
+type Env struct {
+	Base                       string // a shipped env file, e.g. ../envs/prd.yaml
+	Services, Clusters, Groups int
+	Long                       bool
 }
 
-func (g growth) String() string {
+func (g Env) String() string {
 	l := ""
-	if g.long {
+	if g.Long {
 		l = "-longnames"
 	}
-	return fmt.Sprintf("%s-%dsvc-%dcl-%dng%s", strings.TrimSuffix(g.base[strings.LastIndex(g.base, "/")+1:], ".yaml"), g.services, g.clusters, g.groups, l)
+	return fmt.Sprintf("%s-%dsvc-%dcl-%dng%s", strings.TrimSuffix(g.Base[strings.LastIndex(g.Base, "/")+1:], ".yaml"), g.Services, g.Clusters, g.Groups, l)
 }
 
-// yaml renders the grown env file. It edits the generic document, so what
+// YAML renders the grown env file. It edits the generic document, so what
 // is tested goes through the same loader and validation as a user's file.
-func (g growth) yaml() ([]byte, error) {
-	data, err := os.ReadFile(g.base)
+func (g Env) YAML() ([]byte, error) {
+	data, err := os.ReadFile(g.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +41,7 @@ func (g growth) yaml() ([]byte, error) {
 	}
 	name := func(prefix string, i, max int) string {
 		s := fmt.Sprintf("%s%d", prefix, i)
-		if g.long {
+		if g.Long {
 			s = prefix + strings.Repeat("x", max-len(s)) + s[len(prefix):]
 		}
 		return s
@@ -47,7 +50,7 @@ func (g growth) yaml() ([]byte, error) {
 	// service gets its repository, identity, namespace, route and alarms,
 	// a third an Aurora cluster and a third a DynamoDB table.
 	var services []any
-	for i := range g.services {
+	for i := range g.Services {
 		svc := map[string]any{"name": name("svc-", i, 30)}
 		switch i % 3 {
 		case 0:
@@ -68,14 +71,14 @@ func (g growth) yaml() ([]byte, error) {
 	groupTemplate := template["nodeGroups"].([]any)[len(template["nodeGroups"].([]any))-1].(map[string]any)
 	var clusters []any
 	weights := map[string]any{}
-	for i := range g.clusters {
+	for i := range g.Clusters {
 		c := map[string]any{}
 		for k, v := range template {
 			c[k] = v
 		}
 		c["name"] = name("c", i, 16)
 		var groups []any
-		for j := range g.groups {
+		for j := range g.Groups {
 			ng := map[string]any{}
 			for k, v := range groupTemplate {
 				ng[k] = v
@@ -85,7 +88,7 @@ func (g growth) yaml() ([]byte, error) {
 		}
 		c["nodeGroups"] = groups
 		clusters = append(clusters, c)
-		weights[c["name"].(string)] = 100 / g.clusters
+		weights[c["name"].(string)] = 100 / g.Clusters
 	}
 	doc["clusters"] = clusters
 	doc["edge"].(map[string]any)["clusterWeights"] = weights
