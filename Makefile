@@ -30,9 +30,10 @@ STACKS := '$(if $(ENV),$(ENV),*)/*'
 
 .PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
 
-# npm ci installs exactly package-lock.json. node_modules gets a go.mod of its
-# own so that `go ... ./...` does not descend into the CDK CLI's Go templates.
-node_modules/.installed: package.json package-lock.json
+# npm ci installs exactly package-lock.json (.npmrc: without peer
+# dependencies; README). node_modules gets a go.mod of its own so that
+# `go ... ./...` does not descend into the CDK CLI's Go templates.
+node_modules/.installed: package.json package-lock.json .npmrc
 	npm ci --no-audit --no-fund --loglevel=error
 	printf 'module ignored/node_modules\n' > node_modules/go.mod
 	touch $@
