@@ -17,6 +17,9 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export AWS_EC2_METADATA_DISABLED := true
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# The Node jsii starts for every Go program that synthesizes (the app, the
+# tests): Node 22 with the V8 flags bin/jsii-node explains.
+export JSII_NODE := $(CURDIR)/bin/jsii-node
 
 CDK := cdk --no-notices
 ENV_CONTEXT := $(if $(ENV),-c env=$(ENV))
@@ -28,7 +31,7 @@ BASELINE_CONTEXT := $(if $(BASELINE),-c baseline=$(BASELINE))
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
 
-.PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean
+.PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean app
 
 # npm ci installs exactly package-lock.json (.npmrc: without peer
 # dependencies; README). node_modules gets a go.mod of its own so that
@@ -38,8 +41,29 @@ node_modules/.installed: package.json package-lock.json .npmrc
 	printf 'module ignored/node_modules\n' > node_modules/go.mod
 	touch $@
 
-deps: node_modules/.installed
+# Every module go.mod requires, once per change of go.mod or go.sum: the
+# tests read chart sources from modules no package imports
+# (internal/k8scheck), which go build and go test never fetch. Synth needs
+# only what go build fetches for the app.
+.build/go-modules: go.mod go.sum
 	go mod download
+	mkdir -p $(@D) && touch $@
+
+deps: node_modules/.installed .build/go-modules
+
+# The app and the report audit are built once, and again only when a file
+# of theirs changes (over-inclusive: any file but tests under the Go source
+# directories; touch, since go build leaves an up-to-date binary alone).
+# make synth runs the binary; cdk.json runs `make app` first, so a direct
+# `cdk synth` builds it if it is missing or stale, as `go build` there did.
+GO_SOURCES := $(shell find bin constructs envs internal stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
+APP := .build/platform
+AUDIT := .build/validationreport
+$(APP) $(AUDIT) &: $(GO_SOURCES)
+	go build -o .build/ ./bin/platform ./bin/validationreport
+	touch $(APP) $(AUDIT)
+
+app: $(APP)
 
 # go mod tidy drops required modules that have no Go packages: the chart
 # sources internal/k8scheck reads (github.com/aws/eks-charts). Tidy, then
@@ -51,14 +75,14 @@ tidy:
 # cdk.out is deleted first: the CLI re-reads a stale validation report. The
 # report is audited as in cli-synth: the assembly the deploy workflow ships
 # is this one.
-synth: deps
+synth: node_modules/.installed $(APP) $(AUDIT)
 	rm -rf cdk.out
-	$(CDK) synth --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
-	go run ./bin/validationreport cdk.out/validation-report.json
+	$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
+	$(AUDIT) cdk.out/validation-report.json
 	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
 
-ls: deps
-	$(CDK) ls $(ENV_CONTEXT) $(STACKS)
+ls: node_modules/.installed $(APP)
+	$(CDK) ls --app $(APP) $(ENV_CONTEXT) $(STACKS)
 
 unit: deps
 	@unformatted=$$(gofmt -l bin constructs envs internal stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
@@ -69,11 +93,12 @@ unit: deps
 # cdk-nag: an error from either fails it. The validator's report is then
 # audited: a finding aws-cdk-lib suppressed fails too, unless acknowledged
 # in internal/validationreport with a test that proves the template right.
-cli-synth: deps
+# It runs the app through cdk.json, as a direct `cdk synth` does.
+cli-synth: deps $(AUDIT)
 	rm -rf cdk.out
 	$(CDK) synth --quiet $(STACKS)
 	@! grep -l '"missing"' cdk.out/assembly-*/manifest.json cdk.out/manifest.json 2>/dev/null || { echo "context lookups found in the manifest"; exit 1; }
-	go run ./bin/validationreport cdk.out/validation-report.json
+	$(AUDIT) cdk.out/validation-report.json
 
 test: unit cli-synth
 
@@ -91,7 +116,7 @@ bench: deps
 	go run ./bin/bench
 
 # The benchmark's baseline: an empty app through the same CLI and settings.
-synth-empty: deps
+synth-empty: node_modules/.installed
 	rm -rf cdk.out.empty
 	go build -o .build/emptyapp ./bin/emptyapp
 	$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
@@ -104,22 +129,24 @@ synth-empty: deps
 # replacing or deleting data or live traffic unless ALLOW_DESTRUCTIVE=1.
 MAIN ?= main
 MERGE_BASE_DIR := .build/merge-base
-review: deps
+review: deps $(APP)
 	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|stg|prd> [BASE=<baseline>] [ALLOW_DESTRUCTIVE=1]"; exit 1; }
 	base="$(BASE)"; \
 	if [ -z "$$base" ]; then $(MAKE) --no-print-directory merge-base ENV=$(ENV); base=$(MERGE_BASE_DIR)/cdk.out; fi; \
 	rm -rf cdk.out; \
-	$(CDK) synth --quiet $(ENV_CONTEXT) -c baseline=$$base $(STACKS) && \
+	$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) -c baseline=$$base $(STACKS) && \
 	go run ./bin/review -env $(ENV) -base $$base $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT)) && \
 	go run ./bin/retire -env $(ENV) -baseline $$base -assembly cdk.out
 
 # The merge-base with MAIN, synthesized in a worktree of its own with this
-# checkout's toolchain (its app finds node_modules up from .build/; running
-# its own Makefile would reinstall them): the local stand-in for what runs.
+# checkout's toolchain (its app finds node_modules up from .build/; its
+# cdk.json may run its own `make app`, which only builds the app): the
+# local stand-in for what runs. It is only compared with, never deployed:
+# no template validation.
 merge-base: deps
 	rm -rf $(MERGE_BASE_DIR) && git worktree prune
 	git worktree add --detach $(MERGE_BASE_DIR) $$(git merge-base HEAD $(MAIN))
-	cd $(MERGE_BASE_DIR) && $(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
+	cd $(MERGE_BASE_DIR) && CDK_VALIDATION=false $(CDK) synth --quiet $(ENV_CONTEXT) $(STACKS)
 
 # What runs in each env (or ENV): the branches deployed/<env> the deploy
 # workflow records, into deployed/<env>/. An env never deployed has none.
