@@ -57,11 +57,16 @@ deps: node_modules/.installed .build/go-modules
 # make synth runs the binary; cdk.json runs `make app` first, so a direct
 # `cdk synth` builds it if it is missing or stale, as `go build` there did.
 GO_SOURCES := $(shell find bin constructs envs internal stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
+# The audit is built on its own: make deploy needs it, not the app.
 APP := .build/platform
 AUDIT := .build/validationreport
-$(APP) $(AUDIT) &: $(GO_SOURCES)
-	go build -o .build/ ./bin/platform ./bin/validationreport
-	touch $(APP) $(AUDIT)
+$(APP): $(GO_SOURCES)
+	go build -o $@ ./bin/platform
+	touch $@
+
+$(AUDIT): $(GO_SOURCES)
+	go build -o $@ ./bin/validationreport
+	touch $@
 
 app: $(APP)
 
@@ -72,13 +77,24 @@ CHART_MODULES := github.com/aws/eks-charts
 tidy:
 	keep=$$(go list -m -f '{{.Path}}@{{.Version}}' $(CHART_MODULES)); go mod tidy; go get $$keep
 
+# Where aws-cdk-lib's template validation runs (about half of a synth's
+# time): in every synth but FAST=1 ones. make synth, cli-synth (make test)
+# and review validate; the merge-base the review compares with does not (it
+# is never deployed); the unit tests check the same schemas their own way
+# (internal/cfnschema). make synth then audits the report and records each
+# validated template's hash in cdk.out/validated-templates.json, and make
+# deploy ships nothing that record does not vouch for: an assembly from
+# FAST=1 (no report, no record), or a template changed since, is refused.
+FAST ?=
+VALIDATION := $(if $(FAST),CDK_VALIDATION=false )
+
 # cdk.out is deleted first: the CLI re-reads a stale validation report. The
 # report is audited as in cli-synth: the assembly the deploy workflow ships
 # is this one.
 synth: node_modules/.installed $(APP) $(AUDIT)
 	rm -rf cdk.out
-	$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
-	$(AUDIT) cdk.out/validation-report.json
+	$(VALIDATION)$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
+	$(if $(FAST),@echo "FAST=1: templates not validated; make deploy refuses this assembly",$(AUDIT) -record cdk.out)
 	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
 
 ls: node_modules/.installed $(APP)
@@ -98,7 +114,7 @@ cli-synth: deps $(AUDIT)
 	rm -rf cdk.out
 	$(CDK) synth --quiet $(STACKS)
 	@! grep -l '"missing"' cdk.out/assembly-*/manifest.json cdk.out/manifest.json 2>/dev/null || { echo "context lookups found in the manifest"; exit 1; }
-	$(AUDIT) cdk.out/validation-report.json
+	$(AUDIT) -record cdk.out
 
 test: unit cli-synth
 
@@ -129,12 +145,13 @@ synth-empty: node_modules/.installed
 # replacing or deleting data or live traffic unless ALLOW_DESTRUCTIVE=1.
 MAIN ?= main
 MERGE_BASE_DIR := .build/merge-base
-review: deps $(APP)
+review: deps $(APP) $(AUDIT)
 	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|stg|prd> [BASE=<baseline>] [ALLOW_DESTRUCTIVE=1]"; exit 1; }
 	base="$(BASE)"; \
 	if [ -z "$$base" ]; then $(MAKE) --no-print-directory merge-base ENV=$(ENV); base=$(MERGE_BASE_DIR)/cdk.out; fi; \
 	rm -rf cdk.out; \
-	$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) -c baseline=$$base $(STACKS) && \
+	$(VALIDATION)$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) -c baseline=$$base $(STACKS) && \
+	$(if $(FAST),true,$(AUDIT) -record cdk.out) && \
 	go run ./bin/review -env $(ENV) -base $$base $(if $(ALLOW_DESTRUCTIVE),-allow-destructive) $(if $(OUT),-out $(OUT)) && \
 	go run ./bin/retire -env $(ENV) -baseline $$base -assembly cdk.out
 
@@ -168,18 +185,21 @@ retire: deps
 # Deploys one env from an already synthesized assembly (the deploy workflow's
 # artifact): what was reviewed is what ships. Every stack but <env>-github:
 # that one holds the deploy path's own guardrails and only an administrator
-# deploys it (deploy-guardrails).
+# deploys it (deploy-guardrails). Both first refuse an assembly with a
+# template that aws-cdk-lib's validation has not passed (see FAST).
 ASSEMBLY ?= cdk.out
-deploy: node_modules/.installed
+deploy: node_modules/.installed $(AUDIT)
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<dev|stg|prd> [ASSEMBLY=cdk.out]"; exit 1; }
+	$(AUDIT) -verify $(ASSEMBLY) -env $(ENV)
 	stacks=$$($(CDK) ls --app $(ASSEMBLY) '$(ENV)/*' | awk '{print $$1}' | grep -vx '$(ENV)/github'); \
 	  test -n "$$stacks" && $(CDK) deploy --app $(ASSEMBLY) $$stacks --require-approval never --concurrency 3
 
 # The deploy path's trust anchor (OIDC provider, deploy role, execution
 # policy, permissions boundary), with an administrator's own credentials:
 # before `cdk bootstrap`, and after a reviewed change to it (docs/delivery.md).
-deploy-guardrails: node_modules/.installed
+deploy-guardrails: node_modules/.installed $(AUDIT)
 	@test -n "$(ENV)" || { echo "usage: make deploy-guardrails ENV=<dev|stg|prd> [ASSEMBLY=cdk.out]"; exit 1; }
+	$(AUDIT) -verify $(ASSEMBLY) -env $(ENV)
 	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/github' --require-approval broadening
 
 clean:
