@@ -30,8 +30,10 @@ BASELINE_CONTEXT := $(if $(BASELINE),-c baseline=$(BASELINE))
 # Stacks live in one Stage per env: the CLI checks annotations (cdk-nag
 # errors) only of the stacks a command selects, so always select them.
 STACKS := '$(if $(ENV),$(ENV),*)/*'
+# The benchmark's peer app (synth-peer).
+PEER := bench/peer
 
-.PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty schema fuzz clean app
+.PHONY: deploy deploy-guardrails review merge-base fetch-deployed retire deps tidy synth ls test unit cli-synth snapshot bench synth-empty synth-peer schema fuzz clean app
 
 # npm ci installs exactly package-lock.json (.npmrc: without peer
 # dependencies; README). node_modules gets a go.mod of its own so that
@@ -128,15 +130,39 @@ schema: deps
 fuzz: deps
 	go test ./envs/ -run '^$$' -fuzz FuzzParse -fuzztime 60s
 
-bench: deps
-	go run ./bin/bench
+# Times make synth ENV=prd against the floor (synth-empty) and an EKS
+# Blueprints app of prd's cluster (synth-peer), and every env against the
+# floor, interleaved, with progress (docs/synth-speed.md). NODE_FLAGS=1
+# adds prd on a stock node and the peer on bin/jsii-node's flags: what
+# those flags are worth on either side. FAST=1: validation off everywhere.
+bench: deps $(APP) $(AUDIT) .build/emptyapp $(PEER)/node_modules/.installed
+	go run ./bin/bench $(if $(NODE_FLAGS),-node-flags) $(if $(ROUNDS),-rounds $(ROUNDS))
 
-# The benchmark's baseline: an empty app through the same CLI and settings.
-synth-empty: node_modules/.installed
+# The benchmark's floor: an empty Go app through the same path as make
+# synth (built binary, CLI, jsii, validation, cdk-nag).
+.build/emptyapp: $(GO_SOURCES)
+	go build -o $@ ./bin/emptyapp
+	touch $@
+
+synth-empty: node_modules/.installed .build/emptyapp
 	rm -rf cdk.out.empty
-	go build -o .build/emptyapp ./bin/emptyapp
-	$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
-	rm -rf cdk.out.empty
+	$(VALIDATION)$(CDK) synth --quiet --app .build/emptyapp --output cdk.out.empty 'empty/*'
+
+# The benchmark's peer: prd's cluster as an EKS Blueprints app (plain JS,
+# the same aws-cdk-lib, CLI, Node and feature flags), installed from its
+# own package-lock.json and synthesized as its users run it: `cdk synth`,
+# node with its default flags.
+$(PEER)/node_modules/.installed: $(PEER)/package.json $(PEER)/package-lock.json
+	npm ci --prefix $(PEER) --no-audit --no-fund --loglevel=error
+	printf 'module ignored/bench/peer/node_modules\n' > $(PEER)/node_modules/go.mod
+	touch $@
+
+# PEER_NODE=$(CURDIR)/bin/jsii-node runs it on the flags the Go app's Node
+# gets instead (make bench NODE_FLAGS=1).
+PEER_NODE ?= node
+synth-peer: node_modules/.installed $(PEER)/node_modules/.installed
+	rm -rf $(PEER)/cdk.out
+	cd $(PEER) && $(VALIDATION)$(CDK) synth --quiet --app '$(PEER_NODE) app.js'
 
 # The per-environment review: what a deploy of ENV would change against
 # what runs, dangerous changes first, after the guardrails passed against it.
@@ -203,4 +229,4 @@ deploy-guardrails: node_modules/.installed $(AUDIT)
 	$(CDK) deploy --app $(ASSEMBLY) '$(ENV)/github' --require-approval broadening
 
 clean:
-	rm -rf cdk.out .build deployed
+	rm -rf cdk.out cdk.out.empty .build deployed $(PEER)/cdk.out
