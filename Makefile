@@ -70,6 +70,16 @@ $(AUDIT): $(GO_SOURCES)
 	go build -o $@ ./bin/validationreport
 	touch $@
 
+# make synth starts the app while the CLI loads (bin/headstart: about 0.7 s
+# of a synth, when a core is free); HEADSTART=0 runs the CLI alone.
+HEADSTART_BIN := .build/headstart
+$(HEADSTART_BIN): $(GO_SOURCES)
+	go build -o $@ ./bin/headstart
+	touch $@
+HEADSTART ?= 1
+SYNTH_APP := $(if $(filter 0,$(HEADSTART)),--app $(APP),--app '$(HEADSTART_BIN) -join $(APP)')
+SYNTH_CDK := $(if $(filter 0,$(HEADSTART)),,$(HEADSTART_BIN) -app $(APP) -state .build/cli-env -- )$(CDK)
+
 app: $(APP)
 
 # go mod tidy drops required modules that have no Go packages: the chart
@@ -93,9 +103,9 @@ VALIDATION := $(if $(FAST),CDK_VALIDATION=false )
 # cdk.out is deleted first: the CLI re-reads a stale validation report. The
 # report is audited as in cli-synth: the assembly the deploy workflow ships
 # is this one.
-synth: node_modules/.installed $(APP) $(AUDIT)
+synth: node_modules/.installed $(APP) $(AUDIT) $(HEADSTART_BIN)
 	rm -rf cdk.out
-	$(VALIDATION)$(CDK) synth --app $(APP) --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
+	$(VALIDATION)$(SYNTH_CDK) synth $(SYNTH_APP) --quiet $(ENV_CONTEXT) $(BASELINE_CONTEXT) $(STACKS)
 	$(if $(FAST),@echo "FAST=1: templates not validated; make deploy refuses this assembly",$(AUDIT) -record cdk.out)
 	@echo "synthesized $(if $(ENV),$(ENV),every env) into cdk.out/"
 
