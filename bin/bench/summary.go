@@ -66,7 +66,7 @@ func summarize(w io.Writer, cases []benchCase, results [][]run) error {
 	default:
 		return fmt.Errorf("template validation ran in %d runs and not in %d: the cases are not comparable", validated, skipped)
 	}
-	fmt.Fprintln(w, "jsii's Node: bin/jsii-node (Makefile); the peer's app: node's defaults, as a Blueprints user's runs")
+	fmt.Fprintln(w, "make synth: the app on bin/jsii-node, started by bin/headstart; the peer: `cdk synth`, its app on node's defaults, as a Blueprints user runs it")
 	return nil
 }
 
