@@ -142,11 +142,12 @@ fuzz: deps
 
 # Times make synth ENV=prd against the floor (synth-empty) and an EKS
 # Blueprints app of prd's cluster (synth-peer), and every env against the
-# floor, interleaved, with progress (docs/synth-speed.md). NODE_FLAGS=1
-# adds prd on a stock node and the peer on bin/jsii-node's flags: what
-# those flags are worth on either side. FAST=1: validation off everywhere.
+# floor, interleaved, with progress (docs/synth-speed.md). DETAIL=1 adds
+# prd on a stock node, prd without the head start, and the peer on
+# bin/jsii-node's flags: what each speed-up is worth, on either side.
+# FAST=1: validation off everywhere.
 bench: deps $(APP) $(AUDIT) .build/emptyapp $(PEER)/node_modules/.installed
-	go run ./bin/bench $(if $(NODE_FLAGS),-node-flags) $(if $(ROUNDS),-rounds $(ROUNDS))
+	go run ./bin/bench $(if $(DETAIL),-detail) $(if $(ROUNDS),-rounds $(ROUNDS))
 
 # The benchmark's floor: an empty Go app through the same path as make
 # synth (built binary, CLI, jsii, validation, cdk-nag).
@@ -168,7 +169,7 @@ $(PEER)/node_modules/.installed: $(PEER)/package.json $(PEER)/package-lock.json
 	touch $@
 
 # PEER_NODE=$(CURDIR)/bin/jsii-node runs it on the flags the Go app's Node
-# gets instead (make bench NODE_FLAGS=1).
+# gets instead (make bench DETAIL=1).
 PEER_NODE ?= node
 synth-peer: node_modules/.installed $(PEER)/node_modules/.installed
 	rm -rf $(PEER)/cdk.out

@@ -37,10 +37,12 @@ var (
 	all   = benchCase{"all envs", "make synth (dev, stg, prd)", []string{"synth"}, "cdk.out/validation-report.json"}
 	floor = benchCase{"floor", "empty Go app (make synth-empty)", []string{"synth-empty"}, "cdk.out.empty/validation-report.json"}
 	peer  = benchCase{"peer", "EKS Blueprints app of prd's cluster (make synth-peer)", []string{"synth-peer"}, "bench/peer/cdk.out/validation-report.json"}
-	// With -node-flags, what bin/jsii-node's flags are worth on either
-	// side: prd with jsii's child on node's defaults (JSII_NODE=node
-	// overrides the Makefile's), and the peer's app on those flags.
+	// With -detail, what each of make synth's speed-ups is worth: prd
+	// with jsii's child on node's defaults (JSII_NODE=node overrides the
+	// Makefile's), prd without the head start, and the peer's app on
+	// bin/jsii-node's flags.
 	stock = benchCase{"prd, stock node", "make synth ENV=prd JSII_NODE=node", []string{"synth", "ENV=prd", "JSII_NODE=node"}, "cdk.out/validation-report.json"}
+	late  = benchCase{"prd, no headstart", "make synth ENV=prd HEADSTART=0", []string{"synth", "ENV=prd", "HEADSTART=0"}, "cdk.out/validation-report.json"}
 	tuned = benchCase{"peer, tuned node", "make synth-peer PEER_NODE=bin/jsii-node", []string{"synth-peer", "PEER_NODE=" + mustAbs("bin/jsii-node")}, "bench/peer/cdk.out/validation-report.json"}
 )
 
@@ -54,11 +56,11 @@ func mustAbs(path string) string {
 
 func main() {
 	rounds := flag.Int("rounds", 5, "timed runs of each case")
-	nodeFlags := flag.Bool("node-flags", false, "add prd on a stock node for jsii, and the peer on bin/jsii-node's flags")
+	detail := flag.Bool("detail", false, "add prd on a stock node for jsii, prd without the head start, and the peer on bin/jsii-node's flags")
 	flag.Parse()
 	cases := []benchCase{prd, all, floor, peer}
-	if *nodeFlags {
-		cases = append(cases, stock, tuned)
+	if *detail {
+		cases = append(cases, stock, late, tuned)
 	}
 	fmt.Printf("bench: %d cases x %d rounds, interleaved, after one untimed warm-up run each; %d CPUs, load %s\n",
 		len(cases), *rounds, numCPU(), loadAvg())

@@ -22,6 +22,7 @@ var ratios = []ratio{
 	{"prd", "floor", "what prd's constructs cost over an empty app"},
 	{"all envs", "floor", "what every env's constructs cost over an empty app"},
 	{"prd", "prd, stock node", "what bin/jsii-node's flags are worth to prd"},
+	{"prd", "prd, no headstart", "what bin/headstart is worth"},
 	{"peer, tuned node", "peer", "what they would be worth to the peer"},
 	{"prd", "peer, tuned node", "prd against the peer on the same flags"},
 }
