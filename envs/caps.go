@@ -69,6 +69,10 @@ const (
 	// (100 prefixes per private virtual interface). A hub forwards to a
 	// few other clouds' networks, each a few ranges.
 	MaxRoutedCidrs = 20
+	// MaxResolverOnPremCidrs: the inbound resolver's security group takes
+	// two rules per on-prem range (DNS over TCP and over UDP), 60 inbound
+	// rules per security group (AWS's default quota).
+	MaxResolverOnPremCidrs = 30
 	// MaxStaticRoutes is how many on-prem and routed ranges together a
 	// route table takes in tgw mode: 50 routes per route table (AWS's
 	// default quota) less the VPC's own (local, NAT, the S3 and DynamoDB

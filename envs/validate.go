@@ -165,6 +165,9 @@ func validateNetwork(c *Config, p *Path, errs *ErrorList) {
 		onPrem = append(onPrem, r)
 	}
 	validateRoutedCidrs(n, p, errs)
+	if n.Resolver.Inbound && len(n.OnPremCidrs) > MaxResolverOnPremCidrs {
+		errs.Add(p.Child("resolver").Child("inbound"), "the resolver's security group takes 2 rules per on-prem range (DNS over TCP and UDP) and 60 rules in all (AWS's default quota): %d on-prem ranges need %d; merge onPremCidrs to %d at most", len(n.OnPremCidrs), 2*len(n.OnPremCidrs), MaxResolverOnPremCidrs)
+	}
 	validateDirectConnect(n.DirectConnect, p.Child("directConnect"), errs)
 }
 
