@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -200,7 +201,8 @@ func TestRoutedRangesAreRoutedNotTrusted(t *testing.T) {
 // has one inbound endpoint with an address in each AZ's private subnet,
 // outputs exactly those addresses, and its security group admits DNS (53,
 // TCP and UDP) from the env's on-prem ranges and nothing else, in or out;
-// where it does not, neither the endpoint nor the output exists.
+// where it does not, neither the endpoint nor the output exists. The
+// runbook's table for the DNS team lists the same addresses.
 func TestInboundResolver(t *testing.T) {
 	cfgs, err := envs.LoadDir("../envs")
 	if err != nil {
@@ -276,6 +278,15 @@ func TestInboundResolver(t *testing.T) {
 			}
 			if d, _ := output["Description"].(string); !strings.Contains(d, cfg.Edge.PrivateZone.Name) {
 				t.Errorf("output description %q does not name the zone to forward, %s", d, cfg.Edge.PrivateZone.Name)
+			}
+			// The runbook's table is what the DNS team reads.
+			runbook, err := os.ReadFile("../docs/runbook.md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := fmt.Sprintf("| %s | `%s` | `%s` |", cfg.Name, cfg.Edge.PrivateZone.Name, strings.Join(addrs, "`, `"))
+			if !strings.Contains(string(runbook), row) {
+				t.Errorf("docs/runbook.md lacks the row %q", row)
 			}
 
 			// Its security group: DNS from on-prem in, nothing out.
