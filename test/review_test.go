@@ -101,22 +101,25 @@ func TestAddingAServiceOnlyAdds(t *testing.T) {
 // TestSwitchingOffTheOnPremHubOnlyRemoves: turning prd's inbound resolver
 // off, or dropping its routed ranges, reviews as removals of exactly those
 // resources from prd-network, and nothing else anywhere: no replacement,
-// no other stack touched.
+// no other stack touched. Removing the endpoint is flagged destructive
+// (on-prem may still forward to it: the pull request needs the
+// allow-destructive label); removing routes is not.
 func TestSwitchingOffTheOnPremHubOnlyRemoves(t *testing.T) {
 	data, err := os.ReadFile("../envs/prd.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name, cut string
-		want      map[string]int // removed resources by type
+		name, cut   string
+		want        map[string]int // removed resources by type
+		destructive bool
 	}{
 		{"resolver off", "  resolver:\n    inbound: true", map[string]int{
-			"AWS::Route53Resolver::ResolverEndpoint": 1, "AWS::EC2::SecurityGroup": 1, "AWS::EC2::SubnetCidrReservation": 3,
-		}},
+			"AWS::Route53Resolver::ResolverEndpoint": 1, "AWS::EC2::SecurityGroup": 1,
+		}, true},
 		{"no routed ranges", "  routedCidrs:", map[string]int{
 			"AWS::EC2::Route": 6, // one per private and isolated route table
-		}},
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lines := strings.SplitAfter(string(data), "\n")
@@ -143,6 +146,9 @@ func TestSwitchingOffTheOnPremHubOnlyRemoves(t *testing.T) {
 			}
 			if !maps.Equal(got, tc.want) {
 				t.Errorf("removed %v, want %v:\n%s", got, tc.want, text)
+			}
+			if report.Destructive() != tc.destructive {
+				t.Errorf("review destructive: %v, want %v:\n%s", report.Destructive(), tc.destructive, text)
 			}
 		})
 	}

@@ -16,27 +16,24 @@ import (
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
 )
 
-// TestResolverAddress: the endpoint's address in each subnet, and the /28
-// reserved for it, never touch the addresses AWS keeps in a subnet (the
-// first 4 and the last).
+// TestResolverAddress: the endpoint's address in each subnet is never one
+// AWS keeps in a subnet (the first 4 and the last).
 func TestResolverAddress(t *testing.T) {
 	for _, tc := range []struct {
 		subnet string
 		offset int
-		want   string // the address's /28, or the error
+		want   string // the address, or the error
 	}{
-		{"10.130.0.0/18", 0, "10.130.63.224/28"},
-		{"10.130.64.0/18", 0, "10.130.127.224/28"},
-		{"10.120.4.0/22", 0, "10.120.7.224/28"},
-		{"10.0.0.0/26", 0, "10.0.0.32/28"},
-		{"10.130.0.0/18", 16, "10.130.0.16/28"},
-		{"10.130.0.0/18", 20, "10.130.0.20/28"},
-		{"10.130.0.0/18", 1<<14 - 17, "10.130.63.239/28"},
-		{"10.130.0.0/18", 4, "hostOffset 4 of 10.130.0.0/18 is not usable: the /28 that holds it must leave out the 4 first and the last address, which AWS keeps: use 16 to 16367"},
-		{"10.130.0.0/18", 15, "hostOffset 15 of 10.130.0.0/18 is not usable"},
-		{"10.130.0.0/18", 1<<14 - 16, "hostOffset 16368 of 10.130.0.0/18 is not usable"},
-		{"10.130.0.0/18", 1 << 14, "hostOffset 16384 of 10.130.0.0/18 is not usable"},
-		{"10.0.0.0/27", 0, "10.0.0.0/27 is too small for a reserved /28 beside AWS's own addresses: /26 at most"},
+		{"10.130.0.0/18", 0, "10.130.63.254"},
+		{"10.130.64.0/18", 0, "10.130.127.254"},
+		{"10.120.4.0/22", 0, "10.120.7.254"},
+		{"10.0.0.16/28", 0, "10.0.0.30"},
+		{"10.130.0.0/18", 4, "10.130.0.4"},
+		{"10.130.0.0/18", 53, "10.130.0.53"},
+		{"10.130.0.0/18", 1<<14 - 2, "10.130.63.254"},
+		{"10.130.0.0/18", 3, "hostOffset 3 of 10.130.0.0/18 is an address AWS keeps (the first 4 and the last) or outside the subnet: use 4 to 16382"},
+		{"10.130.0.0/18", 1<<14 - 1, "hostOffset 16383 of 10.130.0.0/18 is an address AWS keeps"},
+		{"10.130.0.0/18", 1 << 14, "hostOffset 16384 of 10.130.0.0/18 is an address AWS keeps"},
 		{"10.0.0.1/18", 0, `must be an IPv4 subnet, got "10.0.0.1/18"`},
 	} {
 		t.Run(fmt.Sprintf("%s+%d", tc.subnet, tc.offset), func(t *testing.T) {
@@ -76,7 +73,7 @@ func TestInboundResolverPropsValidate(t *testing.T) {
 		{"one subnet", func(p *InboundResolverProps) { p.Subnets = private[:1] }, "subnets: Route 53 needs 2 at least, in distinct availability zones, got 1"},
 		{"two in one zone", func(p *InboundResolverProps) { p.Subnets = []awsec2.ISubnet{private[0], (*vpc.IsolatedSubnets())[0]} }, "subnets[1]: in ap-northeast-1a, as subnets[0]: one subnet per availability zone"},
 		{"cidr unknown at synth", func(p *InboundResolverProps) { p.Subnets = []awsec2.ISubnet{imported, private[1]} }, "subnets[0]: its CIDR block must be known at synth"},
-		{"address among AWS's", func(p *InboundResolverProps) { p.HostOffset = 3 }, "subnets[0]: hostOffset 3 of 10.20.0.0/18 is not usable"},
+		{"address among AWS's", func(p *InboundResolverProps) { p.HostOffset = 3 }, "subnets[0]: hostOffset 3 of 10.20.0.0/18 is an address AWS keeps"},
 		{"negative offset", func(p *InboundResolverProps) { p.HostOffset = -1 }, "hostOffset: must be positive, got -1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,8 +91,8 @@ func TestInboundResolverPropsValidate(t *testing.T) {
 
 // TestInboundResolver: what the on-prem DNS team and a security reviewer
 // rely on: an inbound endpoint with one fixed address in each AZ's private
-// subnet, each address in a block EC2 never assigns on its own, and a
-// security group that admits DNS from the on-prem ranges and nothing else.
+// subnet, and a security group that admits DNS from the on-prem ranges and
+// nothing else.
 func TestInboundResolver(t *testing.T) {
 	// GIVEN a VPC and the on-prem ranges
 	stack := constructtest.NewStack(t)
@@ -109,9 +106,9 @@ func TestInboundResolver(t *testing.T) {
 
 	// THEN
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
-	want := []string{"10.20.63.224", "10.20.127.224", "10.20.191.224"}
+	want := []string{"10.20.63.254", "10.20.127.254", "10.20.191.254"}
 	if !slices.Equal(r.Addresses, want) {
-		t.Errorf("Addresses = %v, want the first address of each private subnet's second-to-last /28 %v", r.Addresses, want)
+		t.Errorf("Addresses = %v, want each private subnet's last usable address %v", r.Addresses, want)
 	}
 	endpoints := propertiesOf(tmpl, "AWS::Route53Resolver::ResolverEndpoint")
 	if len(endpoints) != 1 {
@@ -138,37 +135,6 @@ func TestInboundResolver(t *testing.T) {
 		}
 		if !slices.Equal(addrs, want) {
 			t.Errorf("endpoint addresses %v, want %v (what the stack outputs)", addrs, want)
-		}
-	})
-	t.Run("each address in an explicit reservation made first", func(t *testing.T) {
-		res := map[string]string{} // subnet -> reserved block
-		for id, r := range all {
-			r := r.(map[string]any)
-			if r["Type"] != "AWS::EC2::SubnetCidrReservation" {
-				continue
-			}
-			p := r["Properties"].(map[string]any)
-			if p["ReservationType"] != "explicit" {
-				t.Errorf("%s: ReservationType %v, want explicit (EC2 never assigns its addresses on its own)", id, p["ReservationType"])
-			}
-			res[catalogcheck.Render(p["SubnetId"])] = p["Cidr"].(string)
-		}
-		for _, a := range ep["IpAddresses"].([]any) {
-			a := a.(map[string]any)
-			if block := res[catalogcheck.Render(a["SubnetId"])]; block != a["Ip"].(string)+"/28" {
-				t.Errorf("%v in %s: reserved block %q, want %s/28", a["Ip"], catalogcheck.Render(a["SubnetId"]), block, a["Ip"])
-			}
-		}
-		if len(res) != 3 {
-			t.Errorf("%d subnets with a reservation, want 3", len(res))
-		}
-		for id, r := range all {
-			if r.(map[string]any)["Type"] == "AWS::Route53Resolver::ResolverEndpoint" {
-				deps, _ := r.(map[string]any)["DependsOn"].([]any)
-				if len(deps) != 3 {
-					t.Errorf("%s depends on %v, want the 3 reservations", id, deps)
-				}
-			}
 		}
 	})
 	t.Run("security group admits DNS from on-prem only, and lets nothing out", func(t *testing.T) {
