@@ -62,6 +62,22 @@ const (
 	// in tgw mode each private route table a route per range (50 routes
 	// per route table), both AWS's default quotas.
 	MaxOnPremCidrs = 40
+	// MaxRoutedCidrs: in tgw mode each private and isolated route table
+	// takes a route per routed range (50 routes per route table, AWS's
+	// default quota, shared with the on-prem ranges: MaxStaticRoutes); in
+	// vgw mode on-prem advertises them over the Direct Connect BGP session
+	// (100 prefixes per private virtual interface). A hub forwards to a
+	// few other clouds' networks, each a few ranges.
+	MaxRoutedCidrs = 20
+	// MaxResolverOnPremCidrs: the inbound resolver's security group takes
+	// two rules per on-prem range (DNS over TCP and over UDP), 60 inbound
+	// rules per security group (AWS's default quota).
+	MaxResolverOnPremCidrs = 30
+	// MaxStaticRoutes is how many on-prem and routed ranges together a
+	// route table takes in tgw mode: 50 routes per route table (AWS's
+	// default quota) less the VPC's own (local, NAT, the S3 and DynamoDB
+	// gateway endpoints).
+	MaxStaticRoutes = 46
 	// MaxAccessRoles is per list (admins, read-only): each role is an
 	// access entry in the cluster's stack.
 	MaxAccessRoles = 20
@@ -103,6 +119,7 @@ var listCaps = map[reflect.Type]map[string]listCap{
 	},
 	reflect.TypeFor[Network](): {
 		"onPremCidrs": {MaxOnPremCidrs, "ranges", "the internal ALB's security group takes a rule per range (60 per group) and each private route table a route per range (50 per table)"},
+		"routedCidrs": {MaxRoutedCidrs, "ranges", "each private route table takes a route per range (50 per table, shared with onPremCidrs) and the Direct Connect BGP session 100 prefixes; list networks, not hosts"},
 	},
 	reflect.TypeFor[Cluster](): {
 		"addons":     {len(ManagedAddons), "add-ons", "one per managed add-on"},

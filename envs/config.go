@@ -71,8 +71,35 @@ type Network struct {
 	// OnPremCidrs are the on-prem data centre ranges reached over Direct
 	// Connect; the internal ALB admits only these and the VPC.
 	OnPremCidrs []string `json:"onPremCidrs" jsonschema:"minItems=1"`
+	// RoutedCidrs are ranges beyond the data centre that the VPC reaches
+	// through it over Direct Connect, untrusted: another cloud's networks
+	// (e.g. GCP's data platform) for which on-prem is the hub. They get
+	// routes (tgw mode: a static route to the Transit Gateway in every
+	// private and isolated route table; vgw mode: the routes the VGW learns
+	// over BGP, so on-prem must advertise them) and no security group rule:
+	// pods may call out to them, nothing there may connect in. Each range is
+	// outside the VPC, the on-prem ranges, the clusters' service ranges and
+	// the other routed ranges.
+	// @default none
+	RoutedCidrs []string `json:"routedCidrs,omitempty"`
+	// Resolver is Route 53 Resolver for the on-prem DNS servers.
+	// @default no endpoint
+	Resolver Resolver `json:"resolver,omitempty"`
 	// DirectConnect is the private link to on-prem.
 	DirectConnect DirectConnect `json:"directConnect"`
+}
+
+// Resolver is how on-prem resolves the env's names.
+type Resolver struct {
+	// Inbound provisions a Route 53 Resolver inbound endpoint in the
+	// private subnet of each AZ, at fixed addresses the network stack
+	// outputs (InboundResolverAddresses): the on-prem DNS servers forward
+	// edge.privateZone to them (docs/runbook.md). Its security group admits
+	// DNS (53, TCP and UDP) from onPremCidrs only. Off unless set: an
+	// endpoint bills per address and hour, and the on-prem DNS team has to
+	// configure the forwarding before it is of use.
+	// @default false
+	Inbound bool `json:"inbound,omitempty"`
 }
 
 // DirectConnectMode is how the VPC is attached to Direct Connect.

@@ -117,6 +117,13 @@ func TestValidateSet(t *testing.T) {
 			t.Fatalf("got %v", errs.Err())
 		}
 	})
+	t.Run("VPC overlapping another env's routed range", func(t *testing.T) {
+		prd := load(t, "prd", func(s string) string { return strings.Replace(s, "- 10.160.0.0/16", "- 10.110.0.0/20", 1) })
+		errs := ValidateSet([]*Config{load(t, "dev", same), prd})
+		if !strings.Contains(errs.Err().Error(), "dev.yaml:16: network.vpcCidr: 10.110.0.0/16 overlaps prd's routed range 10.110.0.0/20 (prd.yaml network.routedCidrs[0]): the data centre, which routes both, could not tell them apart") {
+			t.Fatalf("got %v", errs.Err())
+		}
+	})
 }
 
 // FuzzParse: no input may panic the loader; an accepted config is valid.

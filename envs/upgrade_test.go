@@ -47,7 +47,7 @@ func TestCheckUpgrade(t *testing.T) {
 		{"one minor up", asDeployed(func(c *DeployedCluster) { c.Version = "1.33" }), ""},
 		{"a new cluster", Deployed{Known: true}, "edge.clusterWeights[\"blue\"]: moves from 0 to 100, more than edge.maxWeightStep (50) at once"},
 		{"skips a minor", asDeployed(func(c *DeployedCluster) { c.Version = "1.32" }),
-			`prd.yaml:28: clusters[0].version: moves from 1.32 to 1.34: EKS upgrades one minor at a time; set "1.33", deploy, then continue`},
+			`prd.yaml:32: clusters[0].version: moves from 1.32 to 1.34: EKS upgrades one minor at a time; set "1.33", deploy, then continue`},
 		{"goes back", asDeployed(func(c *DeployedCluster) { c.Version = "1.35" }),
 			"clusters[0].version: moves back from 1.35 to 1.34: EKS cannot downgrade"},
 		{"service range changed", asDeployed(func(c *DeployedCluster) { c.ServiceCidr = "172.20.0.0/16" }),

@@ -164,6 +164,10 @@ func validateNetwork(c *Config, p *Path, errs *ErrorList) {
 		}
 		onPrem = append(onPrem, r)
 	}
+	validateRoutedCidrs(n, p, errs)
+	if n.Resolver.Inbound && len(n.OnPremCidrs) > MaxResolverOnPremCidrs {
+		errs.Add(p.Child("resolver").Child("inbound"), "the resolver's security group takes 2 rules per on-prem range (DNS over TCP and UDP) and 60 rules in all (AWS's default quota): %d on-prem ranges need %d; merge onPremCidrs to %d at most", len(n.OnPremCidrs), 2*len(n.OnPremCidrs), MaxResolverOnPremCidrs)
+	}
 	validateDirectConnect(n.DirectConnect, p.Child("directConnect"), errs)
 }
 
@@ -256,8 +260,8 @@ func parseCIDRQuiet(s string) (netip.Prefix, bool) {
 
 // ValidateSet checks what no single file can: names and accounts are unique
 // across environments (nothing is shared between envs) and no env's VPC
-// overlaps another env's VPC or any env's on-prem ranges, since every VPC is
-// routed to the same data centre.
+// overlaps another env's VPC or any env's on-prem or routed ranges, since
+// every VPC is routed to the same data centre.
 func ValidateSet(cfgs []*Config) ErrorList {
 	var errs ErrorList
 	byName := map[string]*Config{}
@@ -289,6 +293,11 @@ func ValidateSet(cfgs []*Config) ErrorList {
 			for k, s := range b.Network.OnPremCidrs {
 				if r, err := netip.ParsePrefix(s); err == nil && va.Overlaps(r) {
 					errs = append(errs, a.errAt(NewPath("network").Child("vpcCidr"), "%s overlaps on-prem range %s (%s network.onPremCidrs[%d])", va, r, b.file, k))
+				}
+			}
+			for k, s := range b.Network.RoutedCidrs {
+				if r, err := netip.ParsePrefix(s); err == nil && va.Overlaps(r) {
+					errs = append(errs, a.errAt(NewPath("network").Child("vpcCidr"), "%s overlaps %s's routed range %s (%s network.routedCidrs[%d]): the data centre, which routes both, could not tell them apart", va, b.Name, r, b.file, k))
 				}
 			}
 		}

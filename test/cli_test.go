@@ -94,11 +94,11 @@ func TestBadConfigIsAReadableError(t *testing.T) {
 		{"invalid fields", `{"envsDir":"` + bad + `"}`, []string{
 			"invalid environment config:",
 			bad + "/stg.yaml:17: network.natGateways: must be between 1 and 3 (one per AZ at most), got 5",
-			bad + `/stg.yaml:24: network.directConnect.tgw.transitGatewayId: must be a Transit Gateway id (tgw- and 8 to 17 hex digits), got "tgw-XYZ"`,
+			bad + `/stg.yaml:28: network.directConnect.tgw.transitGatewayId: must be a Transit Gateway id (tgw- and 8 to 17 hex digits), got "tgw-XYZ"`,
 		}},
 		{"node group replaced in place", `{"envsDir":"` + resized + `","baseline":"test/golden"}`, []string{
 			"unsafe change against what is deployed (test/golden):",
-			resized + "/prd.yaml:46: clusters[0].nodeGroups[1].instanceTypes: changing instanceTypes of node group general-1-34 from [m7i.2xlarge] to [m7i.4xlarge] makes CloudFormation replace it in place",
+			resized + "/prd.yaml:50: clusters[0].nodeGroups[1].instanceTypes: changing instanceTypes of node group general-1-34 from [m7i.2xlarge] to [m7i.4xlarge] makes CloudFormation replace it in place",
 		}},
 		{"unknown env", `{"env":"qa"}`, []string{`unknown environment "qa"; known: dev, prd, stg`}},
 	} {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
+	"github.com/ecplatform/eks-platform/internal/catalogcheck"
 	"github.com/ecplatform/eks-platform/internal/cfnschema"
 	"github.com/ecplatform/eks-platform/internal/growth"
 	"github.com/ecplatform/eks-platform/internal/k8scheck"
@@ -78,6 +79,7 @@ func TestEveryAcceptedConfigBuilds(t *testing.T) {
 				t.Fatalf("accepted by envs but does not build: %v", err)
 			}
 			checkStackLimits(t, out, cfg.Name)
+			checkNetworkQuotas(t, templatesIn(t, out, cfg.Name))
 			checkShardEstimates(t, out, cfg)
 			checkSchemas(t, out, cfg.Name)
 			for _, f := range k8sSchemas(t).Check(templatesIn(t, out, cfg.Name)) {
@@ -145,6 +147,65 @@ func checkStackLimits(t *testing.T, outdir, env string) {
 			if l.got > l.max {
 				t.Errorf("%s: %d %s, CloudFormation takes %d", s.Name, l.got, l.what, l.max)
 			}
+		}
+	}
+}
+
+// AWS's default VPC quotas an accepted config must fit: rules per security
+// group (each direction) and routes per route table.
+const (
+	maxSecurityGroupRules = 60
+	maxRouteTableRoutes   = 50
+)
+
+// checkNetworkQuotas fails on a security group with more rules in one
+// direction, or a route table with more routes, than AWS takes by default:
+// inline rules and rule resources by group, and routes, gateway endpoint
+// routes and the local route by table, across every stack of the env.
+func checkNetworkQuotas(t *testing.T, tmpls map[string]map[string]any) {
+	t.Helper()
+	rules := map[string]int{}  // "<stack>/<group> ingress|egress" -> rules
+	routes := map[string]int{} // route table -> routes
+	key := func(stack string, v any) string {
+		r := strings.TrimSuffix(strings.Trim(catalogcheck.Render(v), "<>"), ".GroupId")
+		if strings.HasPrefix(r, "import:") {
+			return r
+		}
+		return stack + "/" + r
+	}
+	for stack, tmpl := range tmpls {
+		for id, p := range resourcesOf(tmpl, "AWS::EC2::SecurityGroup") {
+			for dir, k := range map[string]string{"ingress": "SecurityGroupIngress", "egress": "SecurityGroupEgress"} {
+				inline, _ := p[k].([]any)
+				rules[stack+"/"+id+" "+dir] += len(inline)
+			}
+		}
+		for typ, dir := range map[string]string{"AWS::EC2::SecurityGroupIngress": "ingress", "AWS::EC2::SecurityGroupEgress": "egress"} {
+			for _, p := range resourcesOf(tmpl, typ) {
+				rules[key(stack, p["GroupId"])+" "+dir]++
+			}
+		}
+		for id := range resourcesOf(tmpl, "AWS::EC2::RouteTable") {
+			routes[stack+"/"+id]++ // the local route
+		}
+		for _, p := range resourcesOf(tmpl, "AWS::EC2::Route") {
+			routes[key(stack, p["RouteTableId"])]++
+		}
+		for _, p := range resourcesOf(tmpl, "AWS::EC2::VPCEndpoint") {
+			tables, _ := p["RouteTableIds"].([]any)
+			for _, rt := range tables {
+				routes[key(stack, rt)]++
+			}
+		}
+	}
+	for g, n := range rules {
+		if n > maxSecurityGroupRules {
+			t.Errorf("security group %s: %d rules, AWS takes %d (default quota)", g, n, maxSecurityGroupRules)
+		}
+	}
+	for rt, n := range routes {
+		if n > maxRouteTableRoutes {
+			t.Errorf("route table %s: %d routes, AWS takes %d (default quota)", rt, n, maxRouteTableRoutes)
 		}
 	}
 }

@@ -2,7 +2,9 @@ package test
 
 import (
 	"bytes"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,6 +95,62 @@ func TestAddingAServiceOnlyAdds(t *testing.T) {
 	}
 	if added < 20 {
 		t.Errorf("%d additions: the service's repository, identity, database and alarms are missing:\n%s", added, text)
+	}
+}
+
+// TestSwitchingOffTheOnPremHubOnlyRemoves: turning prd's inbound resolver
+// off, or dropping its routed ranges, reviews as removals of exactly those
+// resources from prd-network, and nothing else anywhere: no replacement,
+// no other stack touched. Removing the endpoint is flagged destructive
+// (on-prem may still forward to it: the pull request needs the
+// allow-destructive label); removing routes is not.
+func TestSwitchingOffTheOnPremHubOnlyRemoves(t *testing.T) {
+	data, err := os.ReadFile("../envs/prd.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, cut   string
+		want        map[string]int // removed resources by type
+		destructive bool
+	}{
+		{"resolver off", "  resolver:\n    inbound: true", map[string]int{
+			"AWS::Route53Resolver::ResolverEndpoint": 1, "AWS::EC2::SecurityGroup": 1,
+		}, true},
+		{"no routed ranges", "  routedCidrs:", map[string]int{
+			"AWS::EC2::Route": 6, // one per private and isolated route table
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := strings.SplitAfter(string(data), "\n")
+			start := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, strings.SplitN(tc.cut, "\n", 2)[0]) })
+			if start < 0 {
+				t.Fatalf("prd.yaml has no %q", tc.cut)
+			}
+			// The block is its first line and the more indented ones after it.
+			end := start + 1
+			for end < len(lines) && strings.HasPrefix(lines[end], "    ") {
+				end++
+			}
+			edited := strings.Join(append(slices.Clone(lines[:start]), lines[end:]...), "")
+			report, text := reviewPrd(t, edited)
+			got := map[string]int{}
+			for _, s := range report.Stacks {
+				for _, c := range s.Changes {
+					if s.Name != "prd-network" || c.Change != "removed" {
+						t.Errorf("%s %s (%s): %s %s, want only removals from prd-network", s.Name, c.LogicalID, c.Type, c.Change, c.Impact)
+						continue
+					}
+					got[c.Type]++
+				}
+			}
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("removed %v, want %v:\n%s", got, tc.want, text)
+			}
+			if report.Destructive() != tc.destructive {
+				t.Errorf("review destructive: %v, want %v:\n%s", report.Destructive(), tc.destructive, text)
+			}
+		})
 	}
 }
 

@@ -53,7 +53,7 @@ func TestNetwork(t *testing.T) {
 	tgwStack := constructtest.NewStack(t)
 	bucket := awss3.Bucket_FromBucketName(tgwStack, jsii.String("Archive"), jsii.String("log-archive"))
 	tgwNet := NewNetwork(tgwStack, "Network", NetworkProps{Cidr: "10.30.0.0/16", AvailabilityZones: constructtest.AZs, FlowLogBucket: bucket})
-	NewTgwAttachment(tgwStack, "DirectConnect", TgwAttachmentProps{Vpc: tgwNet.Vpc, TransitGatewayID: "tgw-0a1b2c3d4e5f60718", OnPremCidrs: []string{"10.0.0.0/14", "172.20.0.0/16"}})
+	NewTgwAttachment(tgwStack, "DirectConnect", TgwAttachmentProps{Vpc: tgwNet.Vpc, TransitGatewayID: "tgw-0a1b2c3d4e5f60718", OnPremCidrs: []string{"10.0.0.0/14", "172.20.0.0/16"}, RoutedCidrs: []string{"10.160.0.0/16"}})
 	tgw := constructtest.Template(t, tgwStack)
 
 	t.Run("compliance", func(t *testing.T) {
@@ -145,7 +145,8 @@ func TestNetwork(t *testing.T) {
 				t.Errorf("attachment in %d subnets, want one per AZ (3)", n)
 			}
 		}
-		for _, cidr := range []string{"10.0.0.0/14", "172.20.0.0/16"} {
+		// The range routed through on-prem (another cloud) is routed the same way.
+		for _, cidr := range []string{"10.0.0.0/14", "172.20.0.0/16", "10.160.0.0/16"} {
 			found := tgw.FindResources(jsii.String("AWS::EC2::Route"), map[string]any{
 				"Properties": map[string]any{"DestinationCidrBlock": cidr, "TransitGatewayId": "tgw-0a1b2c3d4e5f60718"},
 				"DependsOn":  assertions.Match_AnyValue(),
@@ -156,6 +157,36 @@ func TestNetwork(t *testing.T) {
 		}
 		tgw.ResourceCountIs(jsii.String("AWS::DirectConnect::DirectConnectGatewayAssociation"), jsii.Number(0))
 	})
+}
+
+func TestTgwAttachmentPropsValidate(t *testing.T) {
+	stack := constructtest.NewStack(t)
+	vpc := NewNetwork(stack, "Network", validNetworkProps()).Vpc
+	valid := func() TgwAttachmentProps {
+		return TgwAttachmentProps{Vpc: vpc, TransitGatewayID: "tgw-0a1b2c3d4e5f60718", OnPremCidrs: []string{"10.0.0.0/14"}, RoutedCidrs: []string{"10.160.0.0/16"}, AttachmentSubnets: *vpc.PrivateSubnets()}
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*TgwAttachmentProps)
+		want   string
+	}{
+		{"bad gateway id", func(p *TgwAttachmentProps) { p.TransitGatewayID = "tgw-XYZ" }, `transitGatewayId: must be tgw- and 8 to 17 hex digits, got "tgw-XYZ"`},
+		{"no on-prem ranges", func(p *TgwAttachmentProps) { p.OnPremCidrs = nil }, "onPremCidrs: required"},
+		{"bad routed range", func(p *TgwAttachmentProps) { p.RoutedCidrs = []string{"gcp"} }, `routedCidrs[0]: must be a CIDR, got "gcp"`},
+		{"a range in both lists", func(p *TgwAttachmentProps) { p.RoutedCidrs = []string{"10.0.0.0/14"} }, "routedCidrs[0]: 10.0.0.0/14 is also onPremCidrs[0]: route each range once"},
+		{"a range twice", func(p *TgwAttachmentProps) { p.RoutedCidrs = []string{"10.160.0.0/16", "10.160.0.0/16"} }, "routedCidrs[1]: 10.160.0.0/16 is also routedCidrs[0]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := valid()
+			tc.mutate(&p)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if err := valid().Validate(); err != nil {
+		t.Fatalf("valid props rejected: %v", err)
+	}
 }
 
 // propertiesOf returns the Properties of every resource of type typ.

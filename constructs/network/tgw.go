@@ -24,6 +24,12 @@ type TgwAttachmentProps struct {
 	TransitGatewayID string
 	// OnPremCidrs are routed through the Transit Gateway. Required.
 	OnPremCidrs []string
+	// RoutedCidrs are ranges beyond on-prem (other clouds for which the
+	// data centre is the hub), routed through the Transit Gateway like
+	// OnPremCidrs. Routes only: what admits traffic from a range is a
+	// security group rule, and no construct is given these.
+	// @default none
+	RoutedCidrs []string
 	// AttachmentSubnets hold the attachment's ENIs, one per AZ.
 	// @default the VPC's private subnets
 	AttachmentSubnets []awsec2.ISubnet
@@ -44,9 +50,23 @@ func (p TgwAttachmentProps) Validate() error {
 	if len(p.OnPremCidrs) == 0 {
 		errs = append(errs, errors.New("onPremCidrs: required"))
 	}
-	for i, c := range p.OnPremCidrs {
-		if _, err := netip.ParsePrefix(c); err != nil {
-			errs = append(errs, fmt.Errorf("onPremCidrs[%d]: must be a CIDR, got %q", i, c))
+	// A range is routed once: a second route to it would collide.
+	seen := map[string]string{}
+	for _, list := range []struct {
+		name  string
+		cidrs []string
+	}{{"onPremCidrs", p.OnPremCidrs}, {"routedCidrs", p.RoutedCidrs}} {
+		for i, c := range list.cidrs {
+			field := fmt.Sprintf("%s[%d]", list.name, i)
+			pr, err := netip.ParsePrefix(c)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: must be a CIDR, got %q", field, c))
+				continue
+			}
+			if other, dup := seen[pr.Masked().String()]; dup {
+				errs = append(errs, fmt.Errorf("%s: %s is also %s: route each range once", field, c, other))
+			}
+			seen[pr.Masked().String()] = field
 		}
 	}
 	if len(p.AttachmentSubnets) == 0 {
@@ -57,7 +77,9 @@ func (p TgwAttachmentProps) Validate() error {
 
 // TgwAttachment connects a VPC to on-prem through a Transit Gateway: a VPC
 // attachment in one private subnet per AZ, and static routes to each
-// on-prem range from the private and isolated route tables.
+// on-prem range, and each range routed through on-prem, from the private
+// and isolated route tables. Where the Transit Gateway sends them is its
+// own route tables' business (the network team's).
 type TgwAttachment struct {
 	constructs.Construct
 	Attachment awsec2.CfnTransitGatewayVpcAttachment
@@ -91,9 +113,10 @@ func NewTgwAttachment(scope constructs.Construct, id string, props TgwAttachment
 		Tags: &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*scope.Node().Path() + "/" + id)}},
 	})
 	for i, table := range *routeTableIDs(props.RouteFrom) {
-		for _, cidr := range props.OnPremCidrs {
-			// The id names the range, not its position: reordering the
-			// list must not replace routes (a replacement would collide
+		for _, cidr := range append(append([]string{}, props.OnPremCidrs...), props.RoutedCidrs...) {
+			// The id names the range, not its position or its list:
+			// reordering a list, or moving a range from one list to the
+			// other, must not replace routes (a replacement would collide
 			// with the route it replaces).
 			routeID := fmt.Sprintf("Table%dTo%s", i, strings.NewReplacer(".", "-", "/", "-").Replace(cidr))
 			route := awsec2.NewCfnRoute(t.Construct, jsii.String(routeID), &awsec2.CfnRouteProps{

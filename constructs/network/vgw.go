@@ -54,6 +54,13 @@ func (p VgwAttachmentProps) Validate() error {
 // virtual private gateway: the VGW is attached to the VPC, associated with
 // the Direct Connect gateway (advertising the VPC CIDR only) and propagates
 // the on-prem routes it learns into the private and isolated route tables.
+//
+// Ranges routed through on-prem (other clouds for which the data centre is
+// the hub) need nothing more here: propagation carries every route the
+// data centre advertises over BGP, so its advertising them is their whole
+// route (up to 100 propagated routes per route table, AWS's fixed quota).
+// What AWS advertises back stays the VPC's CIDR: the other cloud reaches
+// the VPC through on-prem, which re-advertises it.
 type VgwAttachment struct {
 	constructs.Construct
 	Gateway     awsec2.CfnVPNGateway

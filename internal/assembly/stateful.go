@@ -31,4 +31,6 @@ var TrafficTypes = map[string]bool{
 	"AWS::EC2::Subnet":                                    true,
 	"AWS::EC2::TransitGatewayVpcAttachment":               true,
 	"AWS::DirectConnect::DirectConnectGatewayAssociation": true,
+	// On-prem resolves the env's private zone through it.
+	"AWS::Route53Resolver::ResolverEndpoint": true,
 }
