@@ -10,6 +10,10 @@ const (
 	DefaultServiceCidr = "10.100.0.0/16"
 	// DefaultMaxWeightStep lets a migration go 0, 50, 100 in two deploys.
 	DefaultMaxWeightStep = 50
+	// DefaultNodeSessionLogRetentionDays keeps node sessions a year in
+	// CloudWatch Logs in every env: what production needs (Control Tower
+	// CT.CLOUDWATCH.PR.2), and sessions are few and small.
+	DefaultNodeSessionLogRetentionDays = 365
 )
 
 // intDefault is a whole-number field and the value it takes when the file
@@ -40,6 +44,7 @@ func SetDefaults(c *Config) {
 		{lp.Child("bufferIntervalSeconds"), &l.BufferIntervalSeconds, 300},
 		{lp.Child("bufferSizeMiB"), &l.BufferSizeMiB, 64},
 		{lp.Child("athenaBytesScannedCutoffGiB"), &l.AthenaBytesScannedCutoffGiB, 100},
+		{lp.Child("nodeSessionLogs").Child("retentionDays"), &l.NodeSessionLogs.RetentionDays, DefaultNodeSessionLogRetentionDays},
 		{mp.Child("canaryEveryMinutes"), &m.CanaryEveryMinutes, 5},
 		{mp.Child("max5xxPerFiveMinutes"), &m.Max5xxPerFiveMinutes, 25},
 		{mp.Child("maxWafBlockedPerFiveMinutes"), &m.MaxWafBlockedPerFiveMinutes, 1000},
@@ -51,6 +56,11 @@ func SetDefaults(c *Config) {
 		if *d.field == 0 && !c.present(d.path) {
 			*d.field = d.value
 		}
+	}
+	// On unless the file says otherwise: a platform team expects every
+	// shell on a node to be audited, and none but through Session Manager.
+	if !c.present(lp.Child("nodeSessionLogs").Child("enabled")) {
+		l.NodeSessionLogs.Enabled = true
 	}
 	al := &c.Monitoring.AlertingLogs
 	if len(al.Levels) == 0 {

@@ -16,6 +16,27 @@ type Logging struct {
 	BufferSizeMiB         int `json:"bufferSizeMiB,omitempty" jsonschema:"minimum=64,maximum=128"`
 	// AthenaBytesScannedCutoffGiB cancels a query that scans more. @default 100
 	AthenaBytesScannedCutoffGiB int `json:"athenaBytesScannedCutoffGiB,omitempty" jsonschema:"minimum=1"`
+	// NodeSessionLogs is Session Manager on the nodes, with every session
+	// and its commands logged (docs/runbook.md, "Node sessions").
+	NodeSessionLogs NodeSessionLogs `json:"nodeSessionLogs,omitempty"`
+}
+
+// NodeSessionLogs is Session Manager on the EC2 nodes: the nodes are
+// managed instances, and the account's Session Manager preferences (the
+// SSM-SessionManagerRunShell document, one per account and region) stream
+// every session, KMS-encrypted, to a CloudWatch Logs group, copied from
+// there to the audit store.
+type NodeSessionLogs struct {
+	// Enabled makes the nodes reachable through Session Manager and logs
+	// every session. Off, the nodes are not managed instances (no shell
+	// through AWS at all) and the env does not own the account's Session
+	// Manager preferences. @default true
+	Enabled bool `json:"enabled" jsonschema:"default=true"`
+	// RetentionDays keeps sessions in CloudWatch Logs (a CloudWatch Logs
+	// retention value; at least 365 in an env with termination
+	// protection); the audit store keeps them for
+	// logging.archive.expireAfterDays. @default 365
+	RetentionDays int `json:"retentionDays,omitempty"`
 }
 
 // Archive is the log archive's lifecycle in days.

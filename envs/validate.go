@@ -400,6 +400,19 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 	if l.AthenaBytesScannedCutoffGiB < 1 {
 		errs.Add(p.Child("athenaBytesScannedCutoffGiB"), "must be >= 1, got %d", l.AthenaBytesScannedCutoffGiB)
 	}
+	if s := l.NodeSessionLogs; s.Enabled {
+		sp := p.Child("nodeSessionLogs").Child("retentionDays")
+		switch {
+		case !slices.Contains(logRetentionDays, s.RetentionDays):
+			days := make([]string, len(logRetentionDays))
+			for i, d := range logRetentionDays {
+				days[i] = fmt.Sprint(d)
+			}
+			errs.NotSupported(sp, s.RetentionDays, days)
+		case c.Protection.TerminationProtection && s.RetentionDays < MinProductionLogRetentionDays:
+			errs.Add(sp, "must be >= %d in an env with termination protection: AWS Control Tower (CT.CLOUDWATCH.PR.2) refuses a log group kept less than a year, and node sessions are audit records, got %d", MinProductionLogRetentionDays, s.RetentionDays)
+		}
+	}
 }
 
 var (

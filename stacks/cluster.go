@@ -64,6 +64,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		Name: cfg.Name + "-" + cl.Name,
 		// The cluster's edge creates the target groups bound to its pods.
 		TargetGroupStacks: []string{stackName(cfg, edgePart(cl.Name))},
+		NodeSessions:      nodeSessions(cfg),
 	})
 	if s.Retiring {
 		// The review of what is deployed reads that it may be removed.
@@ -109,6 +110,15 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		StreamArns: []*string{logs.AppLogs.Arn, logs.NodeLogs.Arn},
 	})
 	return s
+}
+
+// nodeSessions is where the nodes' Session Manager sessions are logged, by
+// name (the logging stack creates both), or nil when they are off.
+func nodeSessions(cfg *envs.Config) *cluster.NodeSessions {
+	if !cfg.Logging.NodeSessionLogs.Enabled {
+		return nil
+	}
+	return &cluster.NodeSessions{LogGroupName: NodeSessionLogGroup(cfg), KeyArnParameter: NodeSessionKeyParameter(cfg)}
 }
 
 // nodeModules finds the project's node_modules (installed from

@@ -26,7 +26,13 @@ type LoggingStack struct {
 	// DbAuditLogs is the <env>-db-audit-logs stream the services'
 	// databases' PostgreSQL logs are copied to, into the audit store.
 	DbAuditLogs *logging.LogDeliveryStream
-	Catalog     *logging.LogQueryCatalog
+	// NodeSessionLogs is the <env>-node-session-logs stream the Session
+	// Manager sessions on the nodes are copied to, into the audit store;
+	// NodeSessions the account's Session Manager preferences, their key
+	// and log group. Both nil when logging.nodeSessionLogs is off.
+	NodeSessionLogs *logging.LogDeliveryStream
+	NodeSessions    *audit.NodeSessionLogs
+	Catalog         *logging.LogQueryCatalog
 	// Alerting is the CloudWatch Logs group every cluster's log shipper
 	// copies alerting lines to, counted per cluster and service.
 	Alerting *logging.AlertingLogGroup
@@ -87,18 +93,42 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		FromCloudWatchLogs:    true,
 		RemovalPolicy:         removalPolicy(cfg),
 	})
+	tables := []logging.Table{
+		{Name: logging.AppLogsTable, Stream: s.AppLogs, Columns: logging.AppLogColumns},
+		{Name: logging.NodeLogsTable, Stream: s.NodeLogs, Columns: logging.NodeLogColumns},
+		{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
+		{Name: logging.DbAuditLogsTable, Stream: s.DbAuditLogs, Columns: logging.DbAuditLogColumns},
+	}
+	if l.NodeSessionLogs.Enabled {
+		// A stream of its own rather than the database audit stream's: a
+		// Glue table reads one prefix in one format, and the stream's
+		// role, alarms and prefix then name sessions alone. Firehose
+		// charges by volume, not by stream.
+		s.NodeSessionLogs = logging.NewLogDeliveryStream(s.Stack, "NodeSessionLogs", logging.LogDeliveryStreamProps{
+			Name:                  cfg.Name + "-node-session-logs",
+			Store:                 s.Archive.Audit,
+			Layout:                logging.Layout{Root: "node-sessions/", Keys: []logging.PartitionKey{{Name: "dt"}}},
+			BufferIntervalSeconds: l.BufferIntervalSeconds,
+			BufferSizeMiB:         l.BufferSizeMiB,
+			FromCloudWatchLogs:    true,
+			RemovalPolicy:         removalPolicy(cfg),
+		})
+		s.NodeSessions = audit.NewNodeSessionLogs(s.Stack, "NodeSessions", audit.NodeSessionLogsProps{
+			LogGroupName:    NodeSessionLogGroup(cfg),
+			RetentionDays:   l.NodeSessionLogs.RetentionDays,
+			Archive:         s.NodeSessionLogs,
+			KeyArnParameter: NodeSessionKeyParameter(cfg),
+			RemovalPolicy:   removalPolicy(cfg),
+		})
+		tables = append(tables, logging.Table{Name: logging.NodeSessionLogsTable, Stream: s.NodeSessionLogs, Columns: logging.NodeSessionLogColumns})
+	}
 	s.Catalog = logging.NewLogQueryCatalog(s.Stack, "Catalog", logging.LogQueryCatalogProps{
 		Database:              cfg.Name + "_logs",
 		Archive:               s.Archive,
 		WorkGroup:             cfg.Name + "-logs",
 		BytesScannedCutoffGiB: l.AthenaBytesScannedCutoffGiB,
-		Tables: []logging.Table{
-			{Name: logging.AppLogsTable, Stream: s.AppLogs, Columns: logging.AppLogColumns},
-			{Name: logging.NodeLogsTable, Stream: s.NodeLogs, Columns: logging.NodeLogColumns},
-			{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
-			{Name: logging.DbAuditLogsTable, Stream: s.DbAuditLogs, Columns: logging.DbAuditLogColumns},
-		},
-		RemovalPolicy: removalPolicy(cfg),
+		Tables:                tables,
+		RemovalPolicy:         removalPolicy(cfg),
 	})
 	s.Alerting = logging.NewAlertingLogGroup(s.Stack, "Alerting", logging.AlertingLogGroupProps{
 		Name:          "/platform/" + cfg.Name + "/alerting",
@@ -113,6 +143,17 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		RemovalPolicy: removalPolicy(cfg),
 	})
 	return s
+}
+
+// NodeSessionLogGroup is the log group Session Manager streams the env's
+// node sessions to: named, so that the cluster stacks grant their nodes
+// this group without an import from <env>-logging.
+func NodeSessionLogGroup(cfg *envs.Config) string { return "/platform/" + cfg.Name + "/node-sessions" }
+
+// NodeSessionKeyParameter is the SSM parameter <env>-logging publishes the
+// node sessions' key ARN under, for the cluster stacks' node roles.
+func NodeSessionKeyParameter(cfg *envs.Config) string {
+	return "/platform/" + cfg.Name + "/node-sessions/key-arn"
 }
 
 var objectLocks = map[envs.AuditLock]logging.ObjectLock{

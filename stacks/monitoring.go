@@ -65,10 +65,16 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		}))
 	}
 	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Channel: channel, Name: cfg.Name})
-	for _, stream := range []struct {
+	type watched struct {
 		*logging.LogDeliveryStream
 		continuous bool
-	}{{logs.AppLogs, true}, {logs.NodeLogs, true}, {logs.WafLogs, false}, {logs.DbAuditLogs, false}} {
+	}
+	streams := []watched{{logs.AppLogs, true}, {logs.NodeLogs, true}, {logs.WafLogs, false}, {logs.DbAuditLogs, false}}
+	if logs.NodeSessionLogs != nil {
+		// Sessions are rare: silence is no fault.
+		streams = append(streams, watched{logs.NodeSessionLogs, false})
+	}
+	for _, stream := range streams {
 		name := *stream.Stream.DeliveryStreamName()
 		monitoring.NewFirehoseAlarms(s, "Firehose-"+name, monitoring.FirehoseAlarmsProps{StreamName: name, Action: channel.Action, Continuous: stream.continuous})
 	}

@@ -53,11 +53,19 @@ func TestEveryEnvIsObservable(t *testing.T) {
 				streams = append(streams, s["DeliveryStreamName"].(string))
 			}
 			slices.Sort(streams)
-			if want := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-db-audit-logs", cfg.Name + "-node-logs"}; !slices.Equal(streams, want) {
-				t.Errorf("streams %v, want %v", streams, want)
+			wantStreams := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-db-audit-logs", cfg.Name + "-node-logs"}
+			wantTables := 4 // app, node, WAF and database audit logs
+			wantQueries := []string{"errors per service and cluster", "WAF blocks by rule and client IP, last 24 hours", "node errors by node and unit, today"}
+			if cfg.Logging.NodeSessionLogs.Enabled {
+				wantStreams = append(wantStreams, cfg.Name+"-node-session-logs")
+				wantTables++
+				wantQueries = append(wantQueries, "node sessions and their commands, last 24 hours")
 			}
-			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 4 {
-				t.Errorf("%d Glue tables, want 4 (app, node, WAF and database audit logs)", n)
+			if !slices.Equal(streams, wantStreams) {
+				t.Errorf("streams %v, want %v", streams, wantStreams)
+			}
+			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != wantTables {
+				t.Errorf("%d Glue tables, want %d (app, node, WAF, database audit logs and node sessions when on)", n, wantTables)
 			}
 			workgroups := resourcesOf(logging, "AWS::Athena::WorkGroup")
 			if len(workgroups) != 1 {
@@ -78,7 +86,7 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			for _, q := range resourcesOf(logging, "AWS::Logs::QueryDefinition") {
 				queries = append(queries, q["Name"].(string))
 			}
-			for _, want := range []string{"errors per service and cluster", "WAF blocks by rule and client IP, last 24 hours", "node errors by node and unit, today"} {
+			for _, want := range wantQueries {
 				if !slices.Contains(queries, want) {
 					t.Errorf("no saved query %q; have %v", want, queries)
 				}

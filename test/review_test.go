@@ -11,7 +11,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/internal/assembly"
+	"github.com/ecplatform/eks-platform/internal/catalogcheck"
 	"github.com/ecplatform/eks-platform/internal/review"
 	"github.com/ecplatform/eks-platform/stacks"
 )
@@ -152,6 +155,104 @@ func TestSwitchingOffTheOnPremHubOnlyRemoves(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSwitchingNodeSessionLogsOff is what a reviewer sees when prd turns
+// node sessions off (logging.nodeSessionLogs.enabled: false): the
+// preferences document, the stream, its subscription, table, query and
+// key parameter leave <env>-logging, and the session log group, its key
+// and the Glue table leave it retained (the sessions logged so far stay,
+// in CloudWatch Logs and in the audit store); every node role loses the
+// Session Manager policies in place, and no node group changes; the
+// stream's alarms leave <env>-monitoring; nothing else changes. The
+// review fails as destructive only because those retained resources
+// leave their stack.
+func TestSwitchingNodeSessionLogsOff(t *testing.T) {
+	data, err := os.ReadFile("../envs/prd.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "  athenaBytesScannedCutoffGiB: 100\n", "  athenaBytesScannedCutoffGiB: 100\n  nodeSessionLogs: {enabled: false}\n", 1)
+	if edited == string(data) {
+		t.Fatal("the edit did not apply")
+	}
+	report, text := reviewPrd(t, edited)
+	removed := map[string]int{}
+	for _, s := range report.Stacks {
+		for _, c := range s.Changes {
+			what := s.Name + " " + c.Type
+			switch {
+			case s.Name == "prd-logging" && c.Change == "removed":
+				removed[c.Type]++
+				if assembly.StatefulTypes[c.Type] && c.DeletionPolicy != "Retain" {
+					t.Errorf("%s %s leaves prd-logging deleted, not retained", c.Type, c.LogicalID)
+				}
+			case s.Name == "prd-cluster-blue" && c.Type == "AWS::IAM::ManagedPolicy" && c.Change == "removed":
+				removed[c.Type]++
+			case s.Name == "prd-cluster-blue" && c.Type == "AWS::IAM::Role" && c.Change == "changed" && c.Impact == "WILL_UPDATE":
+				for _, p := range c.Properties {
+					if p.Name != "ManagedPolicyArns" {
+						t.Errorf("%s %s: %s changes, want only its managed policies", what, c.LogicalID, p.Name)
+						continue
+					}
+					if gone, added := listDiff(p.Old, p.New); len(added) > 0 || len(gone) != 2 ||
+						!strings.HasSuffix(gone[0], ":iam::aws:policy/"+cluster.SessionManagerPolicy) || !strings.HasPrefix(gone[1], "<ClusterNodeSessionPolicy") {
+						t.Errorf("%s %s: managed policies %v removed and %v added, want only the session policies removed", what, c.LogicalID, gone, added)
+					}
+				}
+				removed["node role"]++
+			case s.Name == "prd-monitoring" && c.Type == "AWS::CloudWatch::Alarm" && c.Change == "removed":
+				removed[c.Type]++
+			default:
+				t.Errorf("%s %s: %s %s, not part of turning node sessions off", what, c.LogicalID, c.Change, c.Impact)
+			}
+		}
+	}
+	for typ, want := range map[string]int{
+		"AWS::SSM::Document": 1, "AWS::Logs::SubscriptionFilter": 1, "AWS::KinesisFirehose::DeliveryStream": 1,
+		"AWS::Glue::Table": 1, "AWS::Athena::NamedQuery": 1, "AWS::SSM::Parameter": 1, "AWS::KMS::Key": 1,
+		"AWS::IAM::ManagedPolicy": 1, "node role": 3, "AWS::CloudWatch::Alarm": 3,
+	} {
+		if removed[typ] != want {
+			t.Errorf("%d %s removed or changed, want %d:\n%s", removed[typ], typ, want, text)
+		}
+	}
+	// The session log group and the stream's delivery errors.
+	if removed["AWS::Logs::LogGroup"] != 2 {
+		t.Errorf("%d log groups leave prd-logging, want the session log and the stream's delivery errors", removed["AWS::Logs::LogGroup"])
+	}
+	for _, want := range []string{"### prd-logging", "### prd-cluster-blue", "### prd-monitoring", "retained"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("review lacks %q:\n%s", want, text)
+		}
+	}
+	if !report.Destructive() {
+		t.Errorf("retained log groups, key and table leave their stack: the review must ask for allow-destructive:\n%s", text)
+	}
+}
+
+// listDiff is what a template list lost and gained, rendered.
+func listDiff(old, new any) (gone, added []string) {
+	render := func(v any) []string {
+		l, _ := v.([]any)
+		out := make([]string, len(l))
+		for i, x := range l {
+			out[i] = catalogcheck.Render(x)
+		}
+		return out
+	}
+	o, n := render(old), render(new)
+	for _, x := range o {
+		if !slices.Contains(n, x) {
+			gone = append(gone, x)
+		}
+	}
+	for _, x := range n {
+		if !slices.Contains(o, x) {
+			added = append(added, x)
+		}
+	}
+	return gone, added
 }
 
 // reviewPrd synthesizes prd from an edited copy of its config and reviews

@@ -80,6 +80,11 @@ type ClusterProps struct {
 	// Controller may register targets in their target groups only.
 	// @default - the cluster's own stack
 	TargetGroupStacks []string
+	// NodeSessions lets Session Manager reach the nodes, every session
+	// logged: each node group's role gets SessionManagerPolicy and
+	// NodeSessionPolicy.
+	// @default - no Session Manager: the nodes are not managed instances
+	NodeSessions *NodeSessions
 }
 
 // Validate reports every problem with the props.
@@ -120,6 +125,11 @@ func (p ClusterProps) Validate() error {
 	if p.KubectlLayer == nil {
 		errs = append(errs, errors.New("kubectlLayer: required"))
 	}
+	if p.NodeSessions != nil {
+		if err := p.NodeSessions.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("nodeSessions: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -148,6 +158,9 @@ type Cluster struct {
 	// LoadBalancerController binds ALB target groups to pods; anything that
 	// creates a TargetGroupBinding depends on it.
 	LoadBalancerController *LoadBalancerController
+	// NodeSessionPolicy lets SSM Agent on the nodes log Session Manager
+	// sessions (nil without ClusterProps.NodeSessions).
+	NodeSessionPolicy awsiam.ManagedPolicy
 	// Name is the cluster's physical name ("" when CloudFormation names it).
 	Name          string
 	addonVersions map[string]string
@@ -231,6 +244,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	}
 	c.grantAccess(props)
 	c.addAddons(props)
+	if props.NodeSessions != nil {
+		c.NodeSessionPolicy = c.newNodeSessionPolicy(*props.NodeSessions)
+	}
 	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
 		Cluster:           c.Cluster,
 		DependsOn:         []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},

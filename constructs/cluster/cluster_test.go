@@ -194,6 +194,14 @@ func TestClusterTemplate(t *testing.T) {
 			}),
 		})
 	})
+	t.Run("no Session Manager unless asked", func(t *testing.T) {
+		tmpl.ResourceCountIs(jsii.String("AWS::IAM::ManagedPolicy"), jsii.Number(0))
+		for id, r := range *tmpl.FindResources(jsii.String("AWS::IAM::Role"), nil) {
+			if policies, _ := json.Marshal((*r)["Properties"].(map[string]any)["ManagedPolicyArns"]); strings.Contains(string(policies), SessionManagerPolicy) {
+				t.Errorf("%s carries %s without NodeSessions", id, SessionManagerPolicy)
+			}
+		}
+	})
 	t.Run("nodes leave the VPC CNI's rights to aws-node's Pod Identity", func(t *testing.T) {
 		resources := (*tmpl.ToJSON())["Resources"].(map[string]any)
 		cni := c.Addons[AddonVpcCni].Node().DefaultChild().(awscdk.CfnResource).LogicalId()

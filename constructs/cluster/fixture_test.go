@@ -18,6 +18,8 @@ type groupSpec struct {
 	pool, version string
 	draining      bool
 	instanceTypes []string
+	// ami is the AMI type. @default AL2023_X86_64_STANDARD
+	ami awseksv2.NodegroupAmiType
 }
 
 // newClusterStack builds a VPC and a cluster at version with the groups.
@@ -48,9 +50,13 @@ func newClusterStackWith(t *testing.T, version string, edit func(*ClusterProps),
 		if types == nil {
 			types = []string{"m7i.xlarge"}
 		}
+		ami := g.ami
+		if ami == "" {
+			ami = awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD
+		}
 		c.AddNodeGroup(VersionedNodeGroupProps{
 			Name: g.name, Pool: g.pool, Version: g.version, Draining: g.draining,
-			AmiType:       awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD,
+			AmiType:       ami,
 			InstanceTypes: types, MinSize: 3, DesiredSize: 3, MaxSize: 9,
 		})
 	}

@@ -108,6 +108,14 @@ type VersionedNodeGroupProps struct {
 	// Identity association, so the group (and its role's change) waits for
 	// the add-on. Required.
 	NetworkAddon awseksv2.IAddon
+	// SessionPolicy makes the nodes Session Manager managed instances whose
+	// sessions are logged: their role gets SessionManagerPolicy and this
+	// policy (Cluster.NodeSessionPolicy), which lets SSM Agent write the
+	// session log. SSM Agent runs on the host of AL2023 nodes and in the
+	// control container of Bottlerocket nodes, which is on by default: the
+	// launch template writes no Bottlerocket settings (user data).
+	// @default - no Session Manager: the role has nodeRolePolicies only
+	SessionPolicy awsiam.IManagedPolicy
 }
 
 // Validate reports every problem with the props.
@@ -251,7 +259,11 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 		EnableNodeAutoRepair:     jsii.Bool(true),
 	})
 	g.Nodegroup.Node().DefaultChild().(awseksv2.CfnNodegroup).SetVersion(jsii.String(p.Version))
-	withoutCniPolicy(g.Nodegroup.Role())
+	var sessions []*string
+	if p.SessionPolicy != nil {
+		sessions = []*string{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(SessionManagerPolicy)).ManagedPolicyArn(), p.SessionPolicy.ManagedPolicyArn()}
+	}
+	withoutCniPolicy(g.Nodegroup.Role(), sessions...)
 	g.Nodegroup.Node().AddDependency(p.NetworkAddon)
 	g.Nodegroup.Role().Node().AddDependency(p.NetworkAddon)
 	suppressNodeGroup(g)
@@ -263,15 +275,17 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
 
 // withoutCniPolicy leaves role, the one awseksv2.Nodegroup creates, with
-// nodeRolePolicies only: the construct also attaches AmazonEKS_CNI_Policy.
-// The role is kept rather than replaced by one of ours because a node
-// group's NodeRole cannot change in place: CloudFormation would replace
-// every node group, not just their nodes.
-func withoutCniPolicy(role awsiam.IRole) {
-	arns := make([]*string, len(nodeRolePolicies))
-	for i, name := range nodeRolePolicies {
-		arns[i] = awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(name)).ManagedPolicyArn()
+// nodeRolePolicies and more only: the construct also attaches
+// AmazonEKS_CNI_Policy. The role is kept rather than replaced by one of
+// ours because a node group's NodeRole cannot change in place:
+// CloudFormation would replace every node group, not just their nodes.
+// Its managed policies do change in place.
+func withoutCniPolicy(role awsiam.IRole, more ...*string) {
+	arns := make([]*string, 0, len(nodeRolePolicies)+len(more))
+	for _, name := range nodeRolePolicies {
+		arns = append(arns, awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(name)).ManagedPolicyArn())
 	}
+	arns = append(arns, more...)
 	role.Node().DefaultChild().(awsiam.CfnRole).SetManagedPolicyArns(&arns)
 }
 
@@ -280,6 +294,9 @@ func withoutCniPolicy(role awsiam.IRole) {
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
 	p.NetworkAddon = c.Addons[AddonVpcCni]
+	if c.NodeSessionPolicy != nil {
+		p.SessionPolicy = c.NodeSessionPolicy
+	}
 	if p.Name == "" {
 		p.Name = NodeGroupID(p.Pool, p.Version)
 	}

@@ -1,6 +1,12 @@
 package cluster
 
-import "github.com/ecplatform/eks-platform/constructs/compliance"
+import (
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+
+	"github.com/ecplatform/eks-platform/constructs/compliance"
+)
 
 // suppressCluster holds every compliance exemption of a Cluster. Most are
 // about the kubectl provider and the custom-resource framework CDK ships to
@@ -25,13 +31,29 @@ func suppressCluster(c *Cluster) {
 	)
 }
 
-// suppressNodeGroup holds every compliance exemption of a node group.
+// suppressNodeGroup holds every compliance exemption of a node group. The
+// same whether or not the nodes take Session Manager sessions: turning
+// sessions on or off then changes the node roles alone, not the metadata
+// of every node group.
 func suppressNodeGroup(g *VersionedNodeGroup) {
 	compliance.Suppress(g.Construct,
-		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "EKS documents these AWS managed policies for node roles (worker node, ECR read-only); AWS updates them with new EKS requirements. The CNI's policy is not on nodes: aws-node has it through Pod Identity.",
+		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "EKS documents these AWS managed policies for node roles (worker node, ECR read-only); AWS updates them with new EKS requirements. The CNI's policy is not on nodes: aws-node has it through Pod Identity. AmazonSSMManagedInstanceCore, on the nodes when they take Session Manager sessions, is the policy Systems Manager documents for a managed instance (SSM Agent's registration and Session Manager's channels); AWS updates it with the agent.",
 			AppliesTo: []string{
 				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy",
 				"Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+				"Policy::arn:<AWS::Partition>:iam::aws:policy/" + SessionManagerPolicy,
+			}},
+	)
+}
+
+// suppressNodeSessionPolicy holds every compliance exemption of the
+// nodes' session logging policy.
+func suppressNodeSessionPolicy(p awsiam.ManagedPolicy, logGroup string) {
+	compliance.Suppress(p,
+		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "SSM Agent names each session's log stream after the session, so streams are granted within the session log group only (<group>:*); DescribeLogGroups is a list call that takes no log group, with which the agent checks the group is encrypted.",
+			AppliesTo: []string{
+				`regex:/^Resource::arn:(aws[a-z-]*|<AWS::Partition>):logs:[^:]+:[^:]+:log-group:` + regexp.QuoteMeta(logGroup) + `:\*$/`,
+				"Resource::*",
 			}},
 	)
 }

@@ -82,10 +82,12 @@ const (
 // NodeLogSources are the values of FieldSource.
 var NodeLogSources = []string{NodeLogSourceDataplane, NodeLogSourceHost}
 
-// DbAuditLogColumns read the batches CloudWatch Logs sends a subscription
-// (decompressed by Firehose): the log group names the database, and each
-// event is one PostgreSQL log line, pgaudit's "AUDIT:" lines among them.
-var DbAuditLogColumns = []Column{
+// CloudWatchLogsColumns read the batches CloudWatch Logs sends a
+// subscription filter's destination, as the stream decompresses them
+// (FromCloudWatchLogs): one batch a line, naming its log group and stream,
+// with the events in logevents. An event's message is the line as its
+// producer wrote it; a query reads JSON messages with json_extract.
+var CloudWatchLogsColumns = []Column{
 	{"messagetype", "string"},
 	{"owner", "string"},
 	{"loggroup", "string"},
@@ -93,3 +95,16 @@ var DbAuditLogColumns = []Column{
 	{"subscriptionfilters", "array<string>"},
 	{"logevents", "array<struct<id:string,timestamp:bigint,message:string>>"},
 }
+
+// DbAuditLogColumns read the services' databases' PostgreSQL logs (their
+// CloudWatch Logs batches): the log group names the database, and each
+// event is one PostgreSQL log line, pgaudit's "AUDIT:" lines among them.
+var DbAuditLogColumns = CloudWatchLogsColumns
+
+// NodeSessionLogColumns read the node session log group's batches: the
+// log stream is the session's id, and each event's message is one JSON
+// record Session Manager streams (cloudWatchStreamingEnabled):
+// eventVersion, eventTime, awsRegion, target.id (the instance),
+// userIdentity.arn (who started the session), runAsUser, sessionId and
+// sessionData (the terminal's lines, the commands typed among them).
+var NodeSessionLogColumns = CloudWatchLogsColumns

@@ -31,6 +31,8 @@ const (
 	WafLogsTable  = "waf_logs"
 	// DbAuditLogsTable holds the services' databases' PostgreSQL logs.
 	DbAuditLogsTable = "db_audit_logs"
+	// NodeSessionLogsTable holds the Session Manager sessions on the nodes.
+	NodeSessionLogsTable = "node_session_logs"
 )
 
 var savedQueries = []savedQuery{
@@ -44,6 +46,19 @@ WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
   AND strpos(e.message, 'AUDIT:') > 0
 ORDER BY logged_at DESC
 LIMIT 1000`},
+	{"NodeSessionCommands", "node sessions and their commands, last 24 hours", "Every Session Manager session on a node over the last day, oldest line first: who (the IAM principal that started it), on which instance, as which user, and what the terminal showed, the commands typed among it. One row per streamed record; a session is one sessionId.", []string{NodeSessionLogsTable}, `SELECT from_unixtime(e.timestamp / 1000) AS logged_at,
+       coalesce(json_extract_scalar(e.message, '$.sessionId'), logstream) AS session_id,
+       json_extract_scalar(e.message, '$.userIdentity.arn') AS started_by,
+       json_extract_scalar(e.message, '$.target.id') AS instance_id,
+       json_extract_scalar(e.message, '$.runAsUser') AS run_as,
+       coalesce(array_join(try_cast(json_extract(e.message, '$.sessionData') AS array(varchar)), chr(10)), e.message) AS session_data
+FROM "%[1]s"."node_session_logs"
+CROSS JOIN UNNEST(logevents) AS t(e)
+WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
+  AND messagetype = 'DATA_MESSAGE'
+  AND from_unixtime(e.timestamp / 1000) > current_timestamp - interval '24' hour
+ORDER BY session_id, logged_at
+LIMIT 10000`},
 	{"NodeErrorsToday", "node errors by node and unit, today", "kubelet, containerd, aws-node and kernel lines that report an error, per cluster, node and unit today: where to look when nodes of a new node group do not become Ready.", []string{NodeLogsTable}, `SELECT cluster, coalesce(hostname, host) AS node, coalesce(systemd_unit, ident, 'container') AS unit,
        count(*) AS lines, arbitrary(coalesce(message, log)) AS example
 FROM "%[1]s"."node_logs"

@@ -224,7 +224,7 @@ func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDelive
 	}
 	compliance.Suppress(self,
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "Firehose names objects itself under the stream's own prefixes; the wildcard is limited to those prefixes.",
-			AppliesTo: []string{"regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?logs/.*\\*$/", "regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?waf/.*\\*$/", "regex:/^Resource::<.*Bucket.*\\.Arn>/(errors/)?db-audit/.*\\*$/"}},
+			AppliesTo: []string{`regex:/^Resource::<.*Bucket.*\.Arn>/(errors/)?` + regexp.QuoteMeta(props.Layout.Root) + `.*\*$/`}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "The stream's role has exactly one least-privilege policy, scoped to its own prefixes, key and log group; a managed policy could be attached elsewhere."},
 	)
 	return s

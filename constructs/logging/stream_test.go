@@ -1,6 +1,8 @@
 package logging
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -21,6 +23,7 @@ var nodeLayout = Layout{Root: "logs/node/", Keys: []PartitionKey{
 }}
 var wafLayout = Layout{Root: "waf/", Keys: []PartitionKey{{Name: "dt"}}}
 var dbAuditLayout = Layout{Root: "db-audit/", Keys: []PartitionKey{{Name: "dt"}}}
+var nodeSessionLayout = Layout{Root: "node-sessions/", Keys: []PartitionKey{{Name: "dt"}}}
 
 // newLoggingStack builds the archive, both streams and the catalog once.
 func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
@@ -30,6 +33,7 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 	waf := NewLogDeliveryStream(stack, "WafLogs", LogDeliveryStreamProps{Name: "aws-waf-logs-prd", Store: archive.Audit, Layout: wafLayout})
 	node := NewLogDeliveryStream(stack, "NodeLogs", LogDeliveryStreamProps{Name: "prd-node-logs", Store: archive.App, Layout: nodeLayout, RecordsEndWithNewline: true})
 	db := NewLogDeliveryStream(stack, "DbAuditLogs", LogDeliveryStreamProps{Name: "prd-db-audit-logs", Store: archive.Audit, Layout: dbAuditLayout, FromCloudWatchLogs: true})
+	sessions := NewLogDeliveryStream(stack, "NodeSessionLogs", LogDeliveryStreamProps{Name: "prd-node-session-logs", Store: archive.Audit, Layout: nodeSessionLayout, FromCloudWatchLogs: true})
 	NewLogQueryCatalog(stack, "Catalog", LogQueryCatalogProps{
 		Database: "prd_logs", Archive: archive, WorkGroup: "prd-logs", BytesScannedCutoffGiB: 50,
 		Tables: []Table{
@@ -37,6 +41,7 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 			{Name: WafLogsTable, Stream: waf, Columns: WafLogColumns},
 			{Name: NodeLogsTable, Stream: node, Columns: NodeLogColumns},
 			{Name: DbAuditLogsTable, Stream: db, Columns: DbAuditLogColumns},
+			{Name: NodeSessionLogsTable, Stream: sessions, Columns: NodeSessionLogColumns},
 		},
 	})
 	return stack, constructtest.Template(t, stack)
@@ -150,6 +155,30 @@ func TestLogPipeline(t *testing.T) {
 			tmpl.HasResourceProperties(jsii.String("AWS::Athena::NamedQuery"), map[string]any{
 				"Name": q.name, "Database": "prd_logs", "QueryString": assertions.Match_StringLikeRegexp(jsii.String(`FROM "prd_logs"\."` + q.tables[0] + `"`)),
 			})
+			if sql := fmt.Sprintf(q.sql, "prd_logs"); strings.Contains(sql, "%!") || strings.Contains(sql, "%%") {
+				t.Errorf("%s: badly formatted SQL %q", q.id, sql)
+			}
+		}
+	})
+	// Session Manager streams each session as JSON records whose
+	// sessionData holds the terminal's lines: the saved query reads who,
+	// where, as whom and what from each event's message, over the last
+	// day's partitions only.
+	t.Run("node session query reads Session Manager's records", func(t *testing.T) {
+		var sql string
+		for _, q := range savedQueries {
+			if q.id == "NodeSessionCommands" {
+				sql = fmt.Sprintf(q.sql, "prd_logs")
+			}
+		}
+		for _, want := range []string{
+			`FROM "prd_logs"."node_session_logs"`, "CROSS JOIN UNNEST(logevents)", "messagetype = 'DATA_MESSAGE'",
+			"'$.sessionId'", "'$.userIdentity.arn'", "'$.target.id'", "'$.runAsUser'", "'$.sessionData'",
+			"dt >= date_format(current_date - interval '1' day, '%Y-%m-%d')",
+		} {
+			if !strings.Contains(sql, want) {
+				t.Errorf("node session query lacks %s:\n%s", want, sql)
+			}
 		}
 	})
 }
@@ -161,7 +190,7 @@ func TestTablesMatchStreams(t *testing.T) {
 	_, tmpl := newLoggingStack(t)
 	resources := catalogcheck.Resources(*tmpl.ToJSON())["Resources"].(map[string]any)
 	streams, tables := catalogcheck.Resources(resources).Streams(), catalogcheck.Resources(resources).Tables()
-	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs", DbAuditLogsTable: "prd-db-audit-logs"} {
+	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs", DbAuditLogsTable: "prd-db-audit-logs", NodeSessionLogsTable: "prd-node-session-logs"} {
 		t.Run(table, func(t *testing.T) {
 			if tables[table] == nil || streams[stream] == nil {
 				t.Fatalf("table %s or stream %s missing", table, stream)
