@@ -56,8 +56,8 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			if want := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-db-audit-logs", cfg.Name + "-node-logs"}; !slices.Equal(streams, want) {
 				t.Errorf("streams %v, want %v", streams, want)
 			}
-			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 4 {
-				t.Errorf("%d Glue tables, want 4 (app, node, WAF and database audit logs)", n)
+			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != 5 {
+				t.Errorf("%d Glue tables, want 5 (app, node, WAF and database audit logs, Falco's events)", n)
 			}
 			workgroups := resourcesOf(logging, "AWS::Athena::WorkGroup")
 			if len(workgroups) != 1 {
