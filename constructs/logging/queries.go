@@ -66,7 +66,7 @@ LIMIT 100`},
 FROM "%[1]s"."falco_events"
 WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
   AND contains(tags, 'shell')
-  AND from_iso8601_timestamp("time") > current_timestamp - interval '24' hour
+  AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
 ORDER BY "time" DESC
 LIMIT 1000`},
 	{"WafBlocksByRuleAndClient", "WAF blocks by rule and client IP, last 24 hours", "Which WAF rules block which client IPs: tells an attack from a false positive.", []string{WafLogsTable}, `SELECT terminatingruleid AS rule, httprequest.clientip AS client_ip, httprequest.country AS country,
