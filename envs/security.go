@@ -16,9 +16,10 @@ type Security struct {
 // above minPriority also go to the alerting log group, where any of them
 // raises an alarm to Slack.
 type Falco struct {
-	// Enabled installs Falco on every cluster of the env. Turning it off
-	// removes Falco, its alert stream and its alarm; the archived events
-	// and their table stay. @default false
+	// Enabled installs Falco on every cluster of the env; a falco block
+	// must say it. Turning it off removes Falco, its metric filter and its
+	// alarm (its alert stream is kept where stateful resources are); the
+	// archived events and their table stay. @default false
 	Enabled bool `json:"enabled"`
 	// MinPriority is the least severe Falco priority that alarms. The
 	// default, notice, includes "Terminal shell in container".
@@ -45,6 +46,10 @@ var FalcoPriorities = func() []FalcoPriority {
 func validateSecurity(c *Config, errs *ErrorList) {
 	p := NewPath("security").Child("falco")
 	f := c.Security.Falco
+	// A falco block says whether Falco runs: no silent default.
+	if c.src.sets(p) && !c.src.sets(p.Child("enabled")) {
+		errs.Required(p.Child("enabled"), "true to run Falco on every cluster of the env, false not to")
+	}
 	for _, known := range FalcoPriorities {
 		if f.MinPriority == known {
 			return
