@@ -204,6 +204,10 @@ func falcoValues() *map[string]any {
 		// Every node, whatever its taints (tainted pools, draining groups):
 		// a node Falco does not run on is a node nobody watches.
 		"tolerations": []any{map[string]any{"operator": "Exists"}},
+		// Scheduled on a full node too, ahead of workloads, as the log
+		// shipper is (Kubernetes takes the class outside kube-system since
+		// 1.17).
+		"podPriorityClassName": "system-node-critical",
 		"falco": map[string]any{
 			// Every rule loads and every event is written: the archive
 			// holds all; Falcosidekick alerts on the severe ones.

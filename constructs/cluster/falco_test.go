@@ -99,6 +99,7 @@ func TestFalco(t *testing.T) {
 			{[]string{"falco", "json_include_tags_property"}, true},
 			{[]string{"falco", "stdout_output", "enabled"}, true},
 			{[]string{"falco", "priority"}, "debug"},
+			{[]string{"podPriorityClassName"}, "system-node-critical"},
 			{[]string{"falco", "http_output", "enabled"}, true},
 			{[]string{"falco", "http_output", "url"}, "http://falcosidekick.falco.svc.cluster.local:2801/"},
 		} {
