@@ -41,6 +41,8 @@ type Config struct {
 	Logging Logging `json:"logging"`
 	// Delivery is how GitHub Actions deploys this env.
 	Delivery Delivery `json:"delivery"`
+	// Security is the env's runtime security (Falco).
+	Security Security `json:"security,omitempty"`
 
 	// file is the path the config was loaded from; every error names it.
 	file string

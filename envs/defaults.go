@@ -71,6 +71,9 @@ func SetDefaults(c *Config) {
 			al.Alarms[i].Level = "ERROR"
 		}
 	}
+	if c.Security.Falco.MinPriority == "" {
+		c.Security.Falco.MinPriority = DefaultFalcoMinPriority
+	}
 	if c.Logging.Archive.AuditLock == "" {
 		c.Logging.Archive.AuditLock = AuditLockNone
 	}

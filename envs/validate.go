@@ -52,6 +52,7 @@ var sections = []section{
 		validateMonitoring(c.Monitoring, c.LoggingServices(), NewPath("monitoring"), errs)
 		validateLogRetention(c, NewPath("monitoring"), errs)
 	}},
+	{"security", "", validateSecurity},
 }
 
 // Validate checks one env config and returns every problem found.
@@ -382,6 +383,9 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 		sp := p.Child("services").Index(i)
 		if !serviceName.MatchString(s) {
 			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be a lowercase service name (letters, digits, -)")
+		}
+		if slices.Contains(reservedNamespaces, s) {
+			errs.Add(sp, "%q is a namespace the cluster or the platform owns, not a service's: its lines never raise a service's log alarm; remove it here", s)
 		}
 		if catalog[s] {
 			errs.Add(sp, "%q is in the service catalog (services:), whose services are partitioned already: remove it here", s)

@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/constructs/service"
 )
 
@@ -25,7 +26,7 @@ const maxRoutePrefix = 200
 
 // reservedNamespaces are namespaces a service may not be named after: the
 // cluster's own and the platform's.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch"}
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", logging.FalcoNamespace}
 
 func validateServices(c *Config, errs *ErrorList) {
 	p := NewPath("services")

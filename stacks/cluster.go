@@ -26,6 +26,8 @@ type ClusterStack struct {
 	// ApiGatewayNamespace holds the API gateway's Services, which the
 	// edge's TargetGroupBindings target.
 	ApiGatewayNamespace *cluster.Namespace
+	// Falco is the cluster's runtime security; nil when the env runs none.
+	Falco *cluster.Falco
 }
 
 var capacityTypes = map[envs.CapacityType]awseksv2.CapacityType{
@@ -109,6 +111,12 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		},
 		StreamArns: []*string{logs.AppLogs.Arn, logs.NodeLogs.Arn},
 	})
+	if f := cfg.Security.Falco; f.Enabled {
+		s.Falco = s.Cluster.AddFalco(cluster.FalcoProps{
+			AlertingLogGroup: logs.Alerting.Name,
+			MinPriority:      string(f.MinPriority),
+		})
+	}
 	return s
 }
 

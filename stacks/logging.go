@@ -36,7 +36,10 @@ type LoggingStack struct {
 	// Alerting is the CloudWatch Logs group every cluster's log shipper
 	// copies alerting lines to, counted per cluster and service.
 	Alerting *logging.AlertingLogGroup
-	Trail    *audit.Trail
+	// Falco counts the Falco events in Alerting; nil when the env runs no
+	// Falco (security.falco.enabled).
+	Falco *logging.FalcoAlerts
+	Trail *audit.Trail
 }
 
 // NewLoggingStack maps cfg.Logging to the logging and audit constructs.
@@ -98,6 +101,11 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		{Name: logging.NodeLogsTable, Stream: s.NodeLogs, Columns: logging.NodeLogColumns},
 		{Name: logging.WafLogsTable, Stream: s.WafLogs, Columns: logging.WafLogColumns},
 		{Name: logging.DbAuditLogsTable, Stream: s.DbAuditLogs, Columns: logging.DbAuditLogColumns},
+		// Falco's events, as the log shippers archive them: the app log
+		// stream's partition of the falco namespace. Kept when Falco is
+		// turned off: the archive keeps the events.
+		{Name: logging.FalcoEventsTable, Stream: s.AppLogs, Columns: logging.FalcoEventColumns,
+			Within: &logging.Partition{Key: "service", Value: logging.FalcoNamespace}},
 	}
 	if l.NodeSessionLogs.Enabled {
 		// A stream of its own rather than the database audit stream's: a
@@ -137,6 +145,11 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		RetentionDays: cfg.Monitoring.AlertingLogs.RetentionDays,
 		RemovalPolicy: removalPolicy(cfg),
 	})
+	if f := cfg.Security.Falco; f.Enabled {
+		s.Falco = logging.NewFalcoAlerts(s.Stack, "FalcoEvents", logging.FalcoAlertsProps{
+			Alerting: s.Alerting, MinPriority: string(f.MinPriority),
+		})
+	}
 	s.Trail = audit.NewTrail(s.Stack, "Trail", audit.TrailProps{
 		Bucket:        s.Archive.Audit.Bucket,
 		Key:           s.Archive.Audit.Key,

@@ -64,6 +64,12 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			ClusterName: name, Action: channel.Action, MaxNodeUtilizationPercent: m.MaxNodeUtilizationPercent,
 		}))
 	}
+	if logs.Falco != nil {
+		monitoring.NewFalcoAlarm(s, "FalcoEvents", monitoring.FalcoAlarmProps{
+			Metric: logs.Falco.Metric(), LogGroupName: logs.Alerting.Name, MinPriority: string(cfg.Security.Falco.MinPriority),
+			EventsQuery: logging.FalcoEventsQueryName, ShellsQuery: logging.FalcoShellsQueryName, Action: channel.Action,
+		})
+	}
 	monitoring.NewNodeGroupLaunchAlerts(s, "NodeGroupLaunchFailures", monitoring.NodeGroupLaunchAlertsProps{Channel: channel, Name: cfg.Name})
 	type watched struct {
 		*logging.LogDeliveryStream

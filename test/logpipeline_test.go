@@ -71,6 +71,10 @@ func exportsOf(tmpl map[string]any) map[string]string {
 // env's logging stack and the shipper may write there; each Glue table reads
 // what its stream writes; and every log alarm watches a metric that a
 // metric filter publishes, for a cluster and a service the env has.
+// namesService matches a filter pattern that compares a line's service
+// field with a value.
+var namesService = regexp.MustCompile(`\$\.` + logging.FieldService + `\s*!?=`)
+
 func TestLogPipelineContracts(t *testing.T) {
 	cfgs, err := envs.LoadDir("../envs")
 	if err != nil {
@@ -100,13 +104,16 @@ func TestLogPipelineContracts(t *testing.T) {
 			published := map[string][]string{}
 			for id, p := range resourcesOf(loggingTmpl, "AWS::Logs::MetricFilter") {
 				// The Service dimension comes from each line: a filter that
-				// named services would change with every new one.
-				if pattern, _ := p["FilterPattern"].(string); strings.Contains(pattern, "$."+logging.FieldService) {
+				// named services would change with every new one. (Falco's
+				// filter reads the field only to tell its events, which
+				// have none, from shipped lines.)
+				if pattern, _ := p["FilterPattern"].(string); namesService.MatchString(pattern) {
 					t.Errorf("metric filter %s names services: %s", id, pattern)
 				}
 				mt := p["MetricTransformations"].([]any)[0].(map[string]any)
 				var dims []string
-				for _, d := range mt["Dimensions"].([]any) {
+				ds, _ := mt["Dimensions"].([]any)
+				for _, d := range ds {
 					dims = append(dims, d.(map[string]any)["Key"].(string))
 				}
 				slices.Sort(dims)
@@ -225,7 +232,7 @@ func TestLogPipelineContracts(t *testing.T) {
 			}
 
 			t.Run("log alarms watch published metrics", func(t *testing.T) {
-				alarms := 0
+				alarms, falcoAlarms := 0, 0
 				all := map[string]map[string]any{}
 				for name, tmpl := range tmpls {
 					if name == cfg.Name+"-monitoring" || strings.HasPrefix(name, cfg.Name+"-services-") {
@@ -249,6 +256,14 @@ func TestLogPipelineContracts(t *testing.T) {
 					if !ok {
 						continue
 					}
+					// Falco's alarm watches the env's one count of events.
+					if p["MetricName"] == logging.FalcoEventsMetricName {
+						falcoAlarms++
+						if len(keys) != 0 || len(dims) != 0 {
+							t.Errorf("%s has dimensions %v, the Falco filter publishes %v; want none", id, dims, keys)
+						}
+						continue
+					}
 					alarms++
 					var have []string
 					for k := range dims {
@@ -264,6 +279,9 @@ func TestLogPipelineContracts(t *testing.T) {
 				}
 				if want := len(cfg.Clusters) * len(cfg.Monitoring.EffectiveLogAlarms(cfg.LoggingServices())); alarms != want {
 					t.Errorf("%d log alarms, want %d (one per cluster and configured alarm)", alarms, want)
+				}
+				if want := map[bool]int{true: 1}[cfg.Security.Falco.Enabled]; falcoAlarms != want {
+					t.Errorf("%d alarms on Falco events, want %d (security.falco.enabled %v)", falcoAlarms, want, cfg.Security.Falco.Enabled)
 				}
 			})
 		})

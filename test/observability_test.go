@@ -54,7 +54,7 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			}
 			slices.Sort(streams)
 			wantStreams := []string{"aws-waf-logs-" + cfg.Name, cfg.Name + "-app-logs", cfg.Name + "-db-audit-logs", cfg.Name + "-node-logs"}
-			wantTables := 4 // app, node, WAF and database audit logs
+			wantTables := 5 // app, node, WAF and database audit logs, Falco's events
 			wantQueries := []string{"errors per service and cluster", "WAF blocks by rule and client IP, last 24 hours", "node errors by node and unit, today"}
 			if cfg.Logging.NodeSessionLogs.Enabled {
 				wantStreams = append(wantStreams, cfg.Name+"-node-session-logs")
@@ -65,7 +65,7 @@ func TestEveryEnvIsObservable(t *testing.T) {
 				t.Errorf("streams %v, want %v", streams, wantStreams)
 			}
 			if n := len(catalogcheck.Resources(logging["Resources"].(map[string]any)).Tables()); n != wantTables {
-				t.Errorf("%d Glue tables, want %d (app, node, WAF, database audit logs and node sessions when on)", n, wantTables)
+				t.Errorf("%d Glue tables, want %d (app, node, WAF and database audit logs, Falco's events, and node sessions when on)", n, wantTables)
 			}
 			workgroups := resourcesOf(logging, "AWS::Athena::WorkGroup")
 			if len(workgroups) != 1 {

@@ -79,6 +79,13 @@ var systemNamespaces = []systemNamespace{
 	{"kube-public", "the cluster-info ConfigMap"},
 	{"kube-node-lease", "node heartbeats"},
 	{observabilityNamespace, "the CloudWatch agent and Fluent Bit themselves"},
+	// Falco's events carry a priority, not a level, so none would match
+	// the alerting rule; the namespace is listed so that no line of Falco
+	// or Falcosidekick is ever copied by the shipper: events at or above
+	// the env's minimum priority reach the alerting group once, through
+	// Falcosidekick (Falco), and every event is archived under
+	// service=falco, where the falco_events table reads them.
+	{logging.FalcoNamespace, "Falco and Falcosidekick"},
 }
 
 // lifted is the prefix the kubernetes map's keys carry while they sit at

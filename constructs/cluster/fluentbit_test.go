@@ -448,6 +448,10 @@ func TestLogRouting(t *testing.T) {
 		// add no dimension to the metric filters.
 		{"kube-system's ERROR", prdRoutes, appTag, inPod("kube-system", "level", "ERROR", "service", "coredns"), archived, "", "kube-system"},
 		{"the shipper's own ERROR", prdRoutes, "application.var.log.containers.fluent-bit-x_amazon-cloudwatch_fluent-bit-1.log", inPod("amazon-cloudwatch", "level", "error"), archived, "", "amazon-cloudwatch"},
+		// Falco's events reach the alerting group through Falcosidekick
+		// only: the shipper archives them, whatever fields they carry.
+		{"a Falco event", prdRoutes, "application.var.log.containers.falco-x_falco_falco-1.log", inPod("falco", "rule", "Terminal shell in container", "priority", "Notice", "source", "syscall"), archived, "syscall", "falco"},
+		{"a Falco line with an ERROR level", prdRoutes, "application.var.log.containers.falcosidekick-x_falco_falcosidekick-1.log", inPod("falco", "level", "ERROR", "msg", "CloudWatchLogs: AccessDenied"), archived, "", "falco"},
 		{"a line that is not JSON", prdRoutes, appTag, inPod("checkout", "log", "panic: runtime error"), archived, "", "checkout"},
 		{"a line without Kubernetes metadata", prdRoutes, appTag, record{"level": "ERROR", "service": "checkout"}, archived, "", logging.OtherService},
 		{"a line without metadata posing as lifted metadata", prdRoutes, appTag, record{"level": "ERROR", lifted + "namespace_name": "checkout"}, archived, "", logging.OtherService},
@@ -583,5 +587,51 @@ func TestLogShipperPropsValidate(t *testing.T) {
 	}
 	if err := (LogShipperProps{Routes: prdRoutes, StreamArns: []*string{arn}}).Validate(); err != nil {
 		t.Errorf("valid props: %v", err)
+	}
+}
+
+// TestFalcoEventsKeepTheirShape: a Falco event reaches the archive with
+// its own fields at the top level, as the falco_events table reads them
+// (logging.FalcoEventColumns), with the shipper's cluster and the falco
+// service partition, and no copy in the alerting group.
+func TestFalcoEventsKeepTheirShape(t *testing.T) {
+	// The record as the kubernetes filter leaves it: Falco's JSON line
+	// merged into the top level (Merge_Log On, Keep_Log Off).
+	event := record{
+		"time": "2026-11-25T10:00:00.123456789Z", "rule": "Terminal shell in container", "priority": "Notice",
+		"output":        "10:00:00.123456789: Notice A shell was spawned in a container with an attached terminal",
+		"output_fields": map[string]any{"k8s.ns.name": "checkout", "k8s.pod.name": "checkout-1", "proc.cmdline": "bash", "proc.pid": 4242},
+		"source":        "syscall", "tags": []any{"container", "shell", "mitre_execution"}, "hostname": "ip-10-130-1-1",
+		"stream": "stdout", "kubernetes": pod(logging.FalcoNamespace),
+	}
+	var sections []fluentBitSection
+	files := prdRoutes.FluentBitFiles()
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		sections = append(sections, parseFluentBit(t, files[name])...)
+	}
+	got := simulate(t, sections, "application.var.log.containers.falco-x_falco_falco-1.log", event, map[string]string{"CLUSTER_NAME": "prd-blue"})
+	if len(got) != 1 || got[0].output != "kinesis_firehose" {
+		t.Fatalf("delivered to %v, want the app log stream alone", got)
+	}
+	r := got[0].record
+	columns := map[string]bool{}
+	for _, c := range logging.FalcoEventColumns {
+		columns[c.Name] = true
+	}
+	for k, v := range event {
+		if columns[k] && !reflect.DeepEqual(r[k], v) {
+			t.Errorf("%s: archived %v, want Falco's %v", k, r[k], v)
+		}
+	}
+	for _, k := range []string{"time", "rule", "priority", "output", "output_fields", "source", "tags", "hostname", logging.FieldCluster} {
+		if !columns[k] {
+			t.Errorf("falco_events has no column %s", k)
+		}
+		if _, ok := r[k]; !ok {
+			t.Errorf("the archived event has no %s: %v", k, r)
+		}
+	}
+	if r[logging.FieldService] != logging.FalcoNamespace {
+		t.Errorf("service %v, want the falco partition", r[logging.FieldService])
 	}
 }

@@ -3,7 +3,6 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -15,8 +14,6 @@ import (
 // instance a Systems Manager managed instance: SSM Agent registers it and
 // opens Session Manager's channels (ssm, ssmmessages, ec2messages).
 const SessionManagerPolicy = "AmazonSSMManagedInstanceCore"
-
-var logGroupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
 
 // NodeSessions lets Session Manager reach a cluster's nodes, every session
 // logged where the account's preferences say (audit.NodeSessionLogs). SSM

@@ -51,6 +51,23 @@ var PinnedAddons = append(append([]string{}, Addons...), AddonCloudWatchObservab
 // LogShipper replaces; it is offered for Kubernetes 1.31 to 1.35.
 const cloudWatchObservabilityVersion = "v6.4.0-eksbuild.1"
 
+// Falco and Falcosidekick, each from its pinned Helm chart of
+// https://falcosecurity.github.io/charts and its pinned image: the Falco
+// chart 9.1.0 deploys Falco 0.44.1 (whose image carries the falco-rules
+// 5.1.0 rule set and the container plugin 0.7.1), the Falcosidekick chart
+// 0.14.0 deploys Falcosidekick 2.32.0 (aws-sdk-go-v2 credentials v1.16.2,
+// which reads EKS Pod Identity's credentials; 1.16.0 was the first). Both
+// run on every Kubernetes version of the table: Falco's modern eBPF probe
+// needs a kernel with BTF (5.8 and later), which AL2023 and Bottlerocket,
+// the only AMIs envs accepts, ship. internal/k8scheck checks the values
+// against these chart versions' values.yaml.
+const (
+	FalcoChartVersion         = "9.1.0"
+	FalcoVersion              = "0.44.1"
+	FalcosidekickChartVersion = "0.14.0"
+	FalcosidekickVersion      = "2.32.0"
+)
+
 // MaxNodeSkewMinors is how many minors a node's kubelet may lag the control
 // plane: 3 under the Kubernetes version skew policy EKS applies from 1.28.
 const MaxNodeSkewMinors = 3

@@ -21,11 +21,29 @@ var glueName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,254}$`)
 // Column is a Glue table column.
 type Column struct{ Name, Type string }
 
-// Table is a Glue table over one stream's layout in the archive.
+// Table is a Glue table over one stream's layout in the archive, or over
+// one partition of it.
 type Table struct {
 	Name    string
 	Stream  *LogDeliveryStream
 	Columns []Column
+	// Within reads one value of the layout's outermost key only: the
+	// table's location is that partition's prefix, and the key is no
+	// column of it (Layout.Within).
+	// @default - the whole layout
+	Within *Partition
+}
+
+// Partition is one value of a layout key.
+type Partition struct{ Key, Value string }
+
+// layout is where the table reads: the stream's layout, or the partition
+// of it the table is Within.
+func (t Table) layout() (Layout, error) {
+	if t.Within == nil {
+		return t.Stream.Layout, nil
+	}
+	return t.Stream.Layout.Within(t.Within.Key, t.Within.Value)
 }
 
 // LogQueryCatalogProps configures a LogQueryCatalog.
@@ -61,6 +79,10 @@ func (p LogQueryCatalogProps) Validate() error {
 	for i, t := range p.Tables {
 		if !glueName.MatchString(t.Name) || t.Stream == nil || len(t.Columns) == 0 {
 			errs = append(errs, fmt.Errorf("tables[%d]: needs a lowercase name, a stream and columns, got %q", i, t.Name))
+			continue
+		}
+		if _, err := t.layout(); err != nil {
+			errs = append(errs, fmt.Errorf("tables[%d].within: %w", i, err))
 		}
 	}
 	if p.WorkGroup == "" {
@@ -111,17 +133,18 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 	})
 	c.Database.ApplyRemovalPolicy(props.RemovalPolicy, nil)
 	for _, t := range props.Tables {
+		layout, _ := t.layout()
 		bucketURL := fmt.Sprintf("s3://%s/", *t.Stream.Store.Bucket.BucketName())
 		var columns []*awsglue.CfnTable_ColumnProperty
 		for _, col := range t.Columns {
 			columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(col.Name), Type: jsii.String(col.Type)})
 		}
 		var partitions []*awsglue.CfnTable_ColumnProperty
-		for _, k := range t.Stream.Layout.Keys {
+		for _, k := range layout.Keys {
 			partitions = append(partitions, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(k.Name), Type: jsii.String("string")})
 		}
 		params := map[string]*string{"classification": jsii.String("json"), "compressionType": jsii.String("gzip"), "EXTERNAL": jsii.String("TRUE")}
-		projection := t.Stream.Layout.Projection(bucketURL, props.ProjectionSince)
+		projection := layout.Projection(bucketURL, props.ProjectionSince)
 		keys := make([]string, 0, len(projection))
 		for k := range projection {
 			keys = append(keys, k)
@@ -139,7 +162,7 @@ func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCat
 				Parameters:    &params,
 				PartitionKeys: &partitions,
 				StorageDescriptor: &awsglue.CfnTable_StorageDescriptorProperty{
-					Location:     jsii.String(bucketURL + t.Stream.Layout.Root),
+					Location:     jsii.String(bucketURL + layout.Root),
 					Columns:      &columns,
 					InputFormat:  jsii.String("org.apache.hadoop.mapred.TextInputFormat"),
 					OutputFormat: jsii.String("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),

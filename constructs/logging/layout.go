@@ -2,6 +2,7 @@ package logging
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -134,4 +135,22 @@ func (l Layout) Projection(bucketURL string, since string) map[string]string {
 		p["projection."+k.Name+".interval.unit"] = "DAYS"
 	}
 	return p
+}
+
+// Within is the layout of one value of the layout's outermost key: its
+// root is that partition's prefix (logs/app/service=falco/) and its keys
+// are the rest. A table over it reads that partition alone, with no
+// condition on the key in its queries. The key must be a record-field key
+// and value a plain path segment.
+func (l Layout) Within(key, value string) (Layout, error) {
+	if len(l.Keys) == 0 || l.Keys[0].Name != key || l.Keys[0].RecordField == "" {
+		return Layout{}, fmt.Errorf("layout %s: %s is not its outermost record-field key", l.Root, key)
+	}
+	if value == "" || strings.ContainsAny(value, "/=$!{}") {
+		return Layout{}, fmt.Errorf("layout %s: %s=%q is not a plain partition value", l.Root, key, value)
+	}
+	if k := l.Keys[0]; len(k.Values) > 0 && !slices.Contains(k.Values, value) {
+		return Layout{}, fmt.Errorf("layout %s: %s takes %v, not %q", l.Root, key, k.Values, value)
+	}
+	return Layout{Root: l.Root + key + "=" + value + "/", Keys: slices.Clone(l.Keys[1:])}, nil
 }

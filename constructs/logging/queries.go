@@ -35,6 +35,10 @@ const (
 	NodeSessionLogsTable = "node_session_logs"
 )
 
+// FalcoShellsQueryName is the saved query of the shells Falco saw spawned
+// in containers.
+const FalcoShellsQueryName = "shell spawned in a container, last 24 hours"
+
 var savedQueries = []savedQuery{
 	{"DbAuditStatements", "database audit statements, last 24 hours", "pgaudit lines of every service's Aurora database over the last day: who changed schema, roles or data, per DB cluster (statement text without bound values).", []string{DbAuditLogsTable}, `SELECT from_unixtime(e.timestamp / 1000) AS logged_at,
        regexp_extract(loggroup, '^/aws/rds/cluster/([^/]+)/postgresql$', 1) AS db_cluster,
@@ -67,6 +71,19 @@ WHERE dt = date_format(current_date, '%%Y-%%m-%%d')
 GROUP BY 1, 2, 3
 ORDER BY lines DESC
 LIMIT 100`},
+	{"FalcoShellsInContainers", FalcoShellsQueryName, "Falco events of the shell rules (tagged shell: a terminal shell in a container, a shell run by an untrusted parent) over the last 24 hours, newest first, with the cluster, node, namespace, pod, user and command line: who ran what in which pod. Falco's partition of the archive holds every event at every priority.", []string{FalcoEventsTable}, `SELECT "time", cluster, hostname AS node, rule, priority,
+       element_at(output_fields, 'k8s.ns.name') AS namespace,
+       element_at(output_fields, 'k8s.pod.name') AS pod,
+       element_at(output_fields, 'container.name') AS container,
+       element_at(output_fields, 'user.name') AS user_name,
+       element_at(output_fields, 'proc.cmdline') AS command,
+       output
+FROM "%[1]s"."falco_events"
+WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
+  AND contains(tags, 'shell')
+  AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
+ORDER BY "time" DESC
+LIMIT 1000`},
 	{"WafBlocksByRuleAndClient", "WAF blocks by rule and client IP, last 24 hours", "Which WAF rules block which client IPs: tells an attack from a false positive.", []string{WafLogsTable}, `SELECT terminatingruleid AS rule, httprequest.clientip AS client_ip, httprequest.country AS country,
        count(*) AS blocked
 FROM "%[1]s"."waf_logs"

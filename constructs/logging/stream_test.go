@@ -41,6 +41,7 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 			{Name: WafLogsTable, Stream: waf, Columns: WafLogColumns},
 			{Name: NodeLogsTable, Stream: node, Columns: NodeLogColumns},
 			{Name: DbAuditLogsTable, Stream: db, Columns: DbAuditLogColumns},
+			{Name: FalcoEventsTable, Stream: app, Columns: FalcoEventColumns, Within: &Partition{Key: "service", Value: FalcoNamespace}},
 			{Name: NodeSessionLogsTable, Stream: sessions, Columns: NodeSessionLogColumns},
 		},
 	})
@@ -190,7 +191,7 @@ func TestTablesMatchStreams(t *testing.T) {
 	_, tmpl := newLoggingStack(t)
 	resources := catalogcheck.Resources(*tmpl.ToJSON())["Resources"].(map[string]any)
 	streams, tables := catalogcheck.Resources(resources).Streams(), catalogcheck.Resources(resources).Tables()
-	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs", DbAuditLogsTable: "prd-db-audit-logs", NodeSessionLogsTable: "prd-node-session-logs"} {
+	for table, stream := range map[string]string{AppLogsTable: "prd-app-logs", WafLogsTable: "aws-waf-logs-prd", NodeLogsTable: "prd-node-logs", DbAuditLogsTable: "prd-db-audit-logs", NodeSessionLogsTable: "prd-node-session-logs", FalcoEventsTable: "prd-app-logs"} {
 		t.Run(table, func(t *testing.T) {
 			if tables[table] == nil || streams[stream] == nil {
 				t.Fatalf("table %s or stream %s missing", table, stream)

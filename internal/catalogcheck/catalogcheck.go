@@ -60,10 +60,17 @@ var firehoseExpr = regexp.MustCompile(`!\{(partitionKeyFromQuery:([a-z_]+)|times
 // one its metadata extraction query extracts, and be projected as an enum
 // of its values or as injected (Athena then reads whatever values a query
 // names: no list to drift); a date key as a date.
+//
+// A table may read one partition of a record-field key (logging.Table's
+// Within): its location names that key's value where the stream's prefix
+// has the key, e.g. logs/app/service=falco/ for the prefix's
+// logs/app/service=!{partitionKeyFromQuery:service}/; the key is then no
+// partition of the table, and its location is that partition's prefix.
 func TableReadsStream(table, stream map[string]any) []string {
 	var problems []string
 	prefix, _ := stream["Prefix"].(string)
 	params, _ := table["Parameters"].(map[string]any)
+	prefix = pinPartitions(prefix, Render(params["storage.location.template"]))
 	extracted := extractedKeys(stream)
 	var keyOrder []string
 	want := firehoseExpr.ReplaceAllStringFunc(prefix, func(m string) string {
@@ -117,7 +124,7 @@ func TableReadsStream(table, stream map[string]any) []string {
 		problems = append(problems, "partition projection is disabled")
 	}
 	root := prefix
-	if i := strings.Index(prefix, "="); i >= 0 {
+	if i := strings.Index(prefix, "!{"); i >= 0 {
 		root = prefix[:strings.LastIndex(prefix[:i], "/")+1]
 	}
 	sd, _ := table["StorageDescriptor"].(map[string]any)
@@ -125,6 +132,30 @@ func TableReadsStream(table, stream map[string]any) []string {
 		problems = append(problems, fmt.Sprintf("the table's location %s is not the stream's root s3://<%s>/%s", loc, bucket, root))
 	}
 	return problems
+}
+
+var (
+	recordKey = regexp.MustCompile(`([a-z_]+)=!\{partitionKeyFromQuery:([a-z_]+)\}/`)
+	pinnedKey = regexp.MustCompile(`^[^$/=!{}]+$`)
+)
+
+// pinPartitions replaces each record-field key of a stream's prefix whose
+// value the table's location names (key=value/, not key=${key}/) by that
+// value: the prefix of the partition the table reads.
+func pinPartitions(prefix, location string) string {
+	return recordKey.ReplaceAllStringFunc(prefix, func(m string) string {
+		key := recordKey.FindStringSubmatch(m)[1]
+		i := strings.Index(location, "/"+key+"=")
+		if i < 0 {
+			return m
+		}
+		value := location[i+len(key)+2:]
+		value = value[:max(strings.Index(value, "/"), 0)]
+		if !pinnedKey.MatchString(value) {
+			return m
+		}
+		return key + "=" + value + "/"
+	})
 }
 
 var extractionKey = regexp.MustCompile(`([a-z_]+):`)

@@ -79,3 +79,44 @@ func TestTableReadsStream(t *testing.T) {
 }
 
 func params(table map[string]any) map[string]any { return table["Parameters"].(map[string]any) }
+
+// TestTableReadsOnePartition: a table over one value of the stream's
+// record-field key (Falco's partition of the app log) reads exactly that
+// partition's prefix, with the key neither a partition nor projected; a
+// location over the whole stream, or the key kept as a partition, is a
+// drift.
+func TestTableReadsOnePartition(t *testing.T) {
+	falcoPair := func() (table, stream map[string]any) {
+		table, stream = appPair()
+		p := params(table)
+		delete(p, "projection.service.type")
+		p["storage.location.template"] = map[string]any{"Fn::Join": []any{"", []any{"s3://", map[string]any{"Ref": "ArchiveBucket"}, "/logs/app/service=falco/dt=${dt}/"}}}
+		table["PartitionKeys"] = []any{map[string]any{"Name": "dt", "Type": "string"}}
+		table["StorageDescriptor"] = map[string]any{"Location": map[string]any{"Fn::Join": []any{"", []any{"s3://", map[string]any{"Ref": "ArchiveBucket"}, "/logs/app/service=falco/"}}}}
+		return table, stream
+	}
+	table, stream := falcoPair()
+	if p := TableReadsStream(table, stream); len(p) > 0 {
+		t.Fatalf("a table over one partition: %v", p)
+	}
+	for _, tc := range []struct {
+		name  string
+		drift func(table map[string]any)
+		want  string
+	}{
+		{"its location is every service's", func(tb map[string]any) {
+			tb["StorageDescriptor"] = map[string]any{"Location": "s3://<ArchiveBucket>/logs/app/"}
+		}, "the table's location s3://<ArchiveBucket>/logs/app/ is not the stream's root s3://<ArchiveBucket>/logs/app/service=falco/"},
+		{"the pinned key is still a partition", func(tb map[string]any) {
+			tb["PartitionKeys"] = []any{map[string]any{"Name": "service", "Type": "string"}, map[string]any{"Name": "dt", "Type": "string"}}
+		}, "the table's partitions are [service dt], the stream writes keys [dt]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table, stream := falcoPair()
+			tc.drift(table)
+			if problems := TableReadsStream(table, stream); !strings.Contains(strings.Join(problems, "\n"), tc.want) {
+				t.Errorf("problems %q, want one containing %q", problems, tc.want)
+			}
+		})
+	}
+}

@@ -1,9 +1,14 @@
 package k8scheck
 
-import "fmt"
+import (
+	"embed"
+	"fmt"
+)
 
 // chart is a Helm chart the app installs, as the check reads it from the Go
-// module of the chart's source repository that go.mod pins.
+// module of the chart's source repository that go.mod pins, or, where the
+// module proxy does not serve that repository, from the chart's files
+// copied into charts/ (Vendored).
 type chart struct {
 	// Repository, Name and Version are as the app's HelmChart names them.
 	Repository, Name, Version string
@@ -12,6 +17,12 @@ type chart struct {
 	// Module and ModuleVersion are the Go module holding the chart's source
 	// and the version go.mod must pin; Dir is the chart's folder in it.
 	Module, ModuleVersion, Dir string
+	// Vendored, for a chart without a Module, is its folder under charts/
+	// holding its Chart.yaml and values.yaml as released; VendoredBlobs
+	// are those files' git blob ids in the chart repository at the
+	// release tag (charts/README.md), checked when the chart is loaded.
+	Vendored      string
+	VendoredBlobs map[string]string
 	// ModuleChartVersion is the chart version that module version holds.
 	// When it is not Version, the module's files are used only where they
 	// are proven to say what Version's say: a CRD version whose schemaDigest
@@ -80,9 +91,48 @@ var lbController = chart{
 	},
 }
 
+// vendoredCharts holds the files of the charts whose source the module
+// proxy does not serve (charts/README.md).
+//
+//go:embed charts/*/Chart.yaml charts/*/values.yaml
+var vendoredCharts embed.FS
+
+// falco and falcosidekick are the Falco project's charts as the platform
+// pins them (constructs/cluster/falco.go, versions.go): Falco chart 9.1.0
+// (Falco 0.44.1) and Falcosidekick chart 0.14.0 (Falcosidekick 2.32.0), at
+// their release tags of github.com/falcosecurity/charts. The module proxy
+// refuses that repository (403, "This module version is not available"),
+// so their files are copied into charts/ and checked against the blob ids
+// the tags hold. Neither has a values.schema.json (Helm validates their
+// values against nothing) nor CRDs.
+var (
+	falco = chart{
+		Repository: "https://falcosecurity.github.io/charts",
+		Name:       "falco",
+		Version:    "9.1.0",
+		AppVersion: "0.44.1",
+		Vendored:   "falco-9.1.0",
+		VendoredBlobs: map[string]string{
+			"Chart.yaml":  "02747b5ae250060d90c9f3b6cf45a34d54713987",
+			"values.yaml": "3970183b0e2d5c97ba051873ce7c04b3930a34c9",
+		},
+	}
+	falcosidekick = chart{
+		Repository: "https://falcosecurity.github.io/charts",
+		Name:       "falcosidekick",
+		Version:    "0.14.0",
+		AppVersion: "2.31.1",
+		Vendored:   "falcosidekick-0.14.0",
+		VendoredBlobs: map[string]string{
+			"Chart.yaml":  "ab28f72bca3280b6f56dcf3a3f9c8fbbe5e736b2",
+			"values.yaml": "7aaef3aa792cdbccfecaa5417727e05e462e881b",
+		},
+	}
+)
+
 // charts are the charts the check knows; a release of any other is a
 // finding.
-var charts = []*chart{&lbController}
+var charts = []*chart{&lbController, &falco, &falcosidekick}
 
 func (c *chart) String() string { return fmt.Sprintf("chart %s %s", c.Name, c.Version) }
 

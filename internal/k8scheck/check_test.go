@@ -183,6 +183,33 @@ func TestCheck(t *testing.T) {
 				"Values.image.registry: not a value of the chart",
 				"Values.replicas: not a value of the chart",
 			}},
+		{name: "Falco's releases with the values the platform sets",
+			inCluster: map[string]any{"Falco": falcoRelease("falco", "9.1.0",
+				`{"image":{"registry":"public.ecr.aws","repository":"falcosecurity/falco","tag":"0.44.1"},"driver":{"enabled":true,"kind":"modern_ebpf"},`+
+					`"falcoctl":{"artifact":{"install":{"enabled":false},"follow":{"enabled":false}}},"tolerations":[{"operator":"Exists"}],`+
+					`"falco":{"json_output":true,"log_syslog":false,"http_output":{"enabled":true,"url":"http://falcosidekick.falco.svc.cluster.local:2801/"}}}`),
+				"Sidekick": falcoRelease("falcosidekick", "0.14.0",
+					`{"config":{"aws":{"useirsa":true,"region":"ap-northeast-1","cloudwatchlogs":{"loggroup":"/platform/dev/alerting","logstream":"dev-blue.falco","minimumpriority":"notice"}}},"webui":{"enabled":false}}`),
+				"Namespace": manifest(clusterStack, minimalObject("v1", "Namespace", "", "falco")),
+			}},
+		{name: "Falco values the charts do not declare",
+			inCluster: map[string]any{"Falco": falcoRelease("falco", "9.1.0",
+				`{"driver":{"kind":"modern_ebpf","modernBpf":{"bufSizePreset":4}},"falco":{"jsonOutput":true,"http_output":{"enabled":true,"urls":["x"]}}}`),
+				"Sidekick": falcoRelease("falcosidekick", "0.14.0",
+					`{"config":{"aws":{"cloudwatchlogs":{"loggroup":"/platform/dev/alerting","minimumPriority":"notice"}}},"serviceAccount":{"create":false}}`),
+				"Namespace": manifest(clusterStack, minimalObject("v1", "Namespace", "", "falco")),
+			},
+			want: []string{
+				"Values.driver.modernBpf: not a value of the chart",
+				"Values.falco.http_output.urls: not a value of the chart",
+				"Values.falco.jsonOutput: not a value of the chart",
+				"Values.config.aws.cloudwatchlogs.minimumPriority: not a value of the chart",
+				"Values.serviceAccount: not a value of the chart", // the chart makes its own
+			}},
+		{name: "a Falco chart version the check does not know",
+			inCluster: map[string]any{"Falco": falcoRelease("falco", "9.0.0", `{}`),
+				"Namespace": manifest(clusterStack, minimalObject("v1", "Namespace", "", "falco"))},
+			want: []string{"the check knows no chart falco 9.0.0 from https://falcosecurity.github.io/charts"}},
 		{name: "a chart the check does not know",
 			inCluster: map[string]any{"Other": cfnResource(typeHelmChart, map[string]any{
 				"ClusterName": map[string]any{"Ref": clusterID}, "Chart": "aws-load-balancer-controller",
@@ -251,4 +278,12 @@ func lines(fs []Finding) string {
 		b.WriteString(f.String() + "\n")
 	}
 	return b.String()
+}
+
+// falcoRelease is a release of one of the Falco project's charts in the
+// namespace falco of the fixture's cluster.
+func falcoRelease(chart, version, values string) map[string]any {
+	return cfnResource(typeHelmChart, map[string]any{
+		"ClusterName": map[string]any{"Ref": clusterID}, "Chart": chart, "Repository": "https://falcosecurity.github.io/charts",
+		"Release": chart, "Namespace": "falco", "Version": version, "Values": values})
 }

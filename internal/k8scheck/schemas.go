@@ -1,9 +1,13 @@
 package k8scheck
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 
@@ -82,6 +86,9 @@ func LoadSchemas() (*Schemas, error) {
 }
 
 func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
+	if c.Module == "" {
+		return loadVendoredChart(c, vendoredCharts)
+	}
 	dir, version, err := moduleDir(c.Module, c.ModuleVersion)
 	if err != nil {
 		return nil, nil, err
@@ -145,4 +152,50 @@ func readYAML(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// loadVendoredChart reads a chart without a Go module from files (its
+// Chart.yaml and values.yaml under charts/<c.Vendored>/): each file must
+// be the one released (its git blob id is c.VendoredBlobs'), and the
+// chart the version the app installs. Such a chart has no CRDs.
+func loadVendoredChart(c *chart, files fs.FS) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
+	read := func(name string) ([]byte, error) {
+		data, err := fs.ReadFile(files, path.Join("charts", c.Vendored, name))
+		if err != nil {
+			return nil, err
+		}
+		want, ok := c.VendoredBlobs[name]
+		if got := gitBlobID(data); !ok || got != want {
+			return nil, fmt.Errorf("charts/%s/%s is not the released file: its git blob id is %s, the chart repository's is %q (internal/k8scheck/charts/README.md)", c.Vendored, name, got, want)
+		}
+		return data, nil
+	}
+	data, err := read("Chart.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	var meta struct{ Name, Version, AppVersion string }
+	if err := yaml.Unmarshal(data, &meta); err != nil {
+		return nil, nil, fmt.Errorf("charts/%s/Chart.yaml: %w", c.Vendored, err)
+	}
+	if meta.Name != c.Name || meta.Version != c.Version || meta.AppVersion != c.AppVersion {
+		return nil, nil, fmt.Errorf("charts/%s holds chart %s %s (app %s), not %s %s (app %s)", c.Vendored, meta.Name, meta.Version, meta.AppVersion, c.Name, c.Version, c.AppVersion)
+	}
+	if data, err = read("values.yaml"); err != nil {
+		return nil, nil, err
+	}
+	lc := &loadedChart{chart: c}
+	if err := yaml.Unmarshal(data, &lc.values); err != nil {
+		return nil, nil, fmt.Errorf("charts/%s/values.yaml: %w", c.Vendored, err)
+	}
+	return lc, map[schema.GroupVersionKind]*crdKind{}, nil
+}
+
+// gitBlobID is the id git gives a file's content: the SHA-1 of
+// "blob <length>\x00" and the content.
+func gitBlobID(data []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(data))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }

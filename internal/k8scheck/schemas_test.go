@@ -1,8 +1,12 @@
 package k8scheck
 
 import (
+	"io/fs"
+	"path"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -121,4 +125,52 @@ func TestControlPlaneCRDs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVendoredCharts: the charts read from charts/ are the released files
+// (git blob ids of the chart repository's tags) at the version the app
+// installs; a changed byte, or a file of another version, fails loading.
+func TestVendoredCharts(t *testing.T) {
+	for _, c := range []*chart{&falco, &falcosidekick} {
+		t.Run(c.String(), func(t *testing.T) {
+			lc, crds, err := loadVendoredChart(c, vendoredCharts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lc.values) == 0 || len(crds) != 0 {
+				t.Fatalf("%d top-level values, %d CRDs: want the chart's values and no CRDs", len(lc.values), len(crds))
+			}
+			data, err := fs.ReadFile(vendoredCharts, path.Join("charts", c.Vendored, "values.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tampered := fstest.MapFS{
+				path.Join("charts", c.Vendored, "Chart.yaml"):  {Data: mustRead(t, path.Join("charts", c.Vendored, "Chart.yaml"))},
+				path.Join("charts", c.Vendored, "values.yaml"): {Data: append(data, []byte("\nextra: true\n")...)},
+			}
+			if _, _, err := loadVendoredChart(c, tampered); err == nil || !strings.Contains(err.Error(), "values.yaml is not the released file") {
+				t.Errorf("a changed values.yaml loads: %v", err)
+			}
+			other := *c
+			other.Version = "0.0.1"
+			if _, _, err := loadVendoredChart(&other, vendoredCharts); err == nil || !strings.Contains(err.Error(), "not "+c.Name+" 0.0.1") {
+				t.Errorf("the files of %s load as version 0.0.1: %v", c.Version, err)
+			}
+		})
+	}
+	// Falco's values the platform depends on are the chart's.
+	lc, _, _ := loadVendoredChart(&falco, vendoredCharts)
+	driver, _ := lc.values["driver"].(map[string]any)
+	if _, ok := driver["kind"]; !ok {
+		t.Error("values.yaml of falco 9.1.0 has no driver.kind")
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := fs.ReadFile(vendoredCharts, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
