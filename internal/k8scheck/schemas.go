@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 )
@@ -39,10 +40,12 @@ type crdSource interface {
 
 type loadedChart struct {
 	*chart
-	// values is the chart's values.yaml; valuesProblem, if set, says why
-	// the app's values can't be checked against it.
+	// values is the chart's values.yaml (below ValuesRoot); valuesProblem,
+	// if set, says why the app's values can't be checked against it.
 	values        map[string]any
 	valuesProblem string
+	// schema is the chart's values.schema.json, nil if it has none.
+	schema *jsonschema.Schema
 }
 
 // LoadSchemas reads the charts and control-plane CRDs the check knows from
@@ -81,7 +84,40 @@ func LoadSchemas() (*Schemas, error) {
 	return s, errors.Join(errs...)
 }
 
+// loadVendoredChart reads a chart vendored in this package (chart.Vendored).
+func loadVendoredChart(c *chart) (*loadedChart, error) {
+	var meta struct{ Version string }
+	data, err := readVendored(c, "Chart.yaml")
+	if err == nil {
+		err = yaml.Unmarshal(data, &meta)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if meta.Version != c.Version {
+		return nil, fmt.Errorf("vendored/%s holds chart %s, not %s", c.Vendored, meta.Version, c.Version)
+	}
+	lc := &loadedChart{chart: c}
+	if data, err = readVendored(c, "values.yaml"); err == nil {
+		err = yaml.Unmarshal(data, &lc.values)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if data, err = readVendored(c, "values.schema.json"); err != nil {
+		return nil, err
+	}
+	if lc.schema, err = compileValuesSchema(data); err != nil {
+		return nil, fmt.Errorf("vendored/%s/values.schema.json: %w", c.Vendored, err)
+	}
+	return lc, nil
+}
+
 func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
+	if c.Vendored != "" {
+		lc, err := loadVendoredChart(c)
+		return lc, nil, err
+	}
 	dir, version, err := moduleDir(c.Module, c.ModuleVersion)
 	if err != nil {
 		return nil, nil, err
@@ -109,6 +145,13 @@ func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, er
 		if keysDigest(keys) != c.ValuesKeysDigest {
 			lc.valuesProblem = fmt.Sprintf("values.yaml of chart %s less the keys it added are not chart %s's keys", meta.Version, c.Version)
 		}
+	}
+	if c.ValuesRoot != "" {
+		root, ok := lc.values[c.ValuesRoot].(map[string]any)
+		if !ok {
+			return nil, nil, fmt.Errorf("values.yaml has no map %s, where the check expects the chart's values", c.ValuesRoot)
+		}
+		lc.values = root
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "crds", "*.yaml"))
 	if err != nil {
