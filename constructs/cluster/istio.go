@@ -148,6 +148,12 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 			// Two replicas at least: while none runs, no pod of a meshed
 			// namespace can start (the injection webhook fails closed).
 			"autoscaleMin": 2,
+			// The injected containers (istio-proxy, istio-validation) run
+			// as 1337 with no capability (CNI mode); with the runtime's
+			// default seccomp profile they meet the restricted Pod Security
+			// Standard of the services' namespaces on their own, whatever
+			// the pod sets.
+			"global": map[string]any{"proxy": map[string]any{"seccompProfile": map[string]any{"type": "RuntimeDefault"}}},
 		})
 		h.Node().AddDependency(i.Base, i.Cni)
 		i.Istiod[r] = h

@@ -91,8 +91,8 @@ func TestIstio(t *testing.T) {
 	}{
 		{IstioBaseRelease, "base", "1.30.3", map[string]any{"defaultRevision": "1-29"}},
 		{IstioCniRelease, "cni", "1.30.3", nil},
-		{"istiod-1-29", "istiod", "1.29.6", map[string]any{"revision": "1-29", "cni.enabled": true, "autoscaleMin": float64(2)}},
-		{"istiod-1-30", "istiod", "1.30.3", map[string]any{"revision": "1-30", "cni.enabled": true, "autoscaleMin": float64(2)}},
+		{"istiod-1-29", "istiod", "1.29.6", map[string]any{"revision": "1-29", "cni.enabled": true, "autoscaleMin": float64(2), "global.proxy.seccompProfile.type": "RuntimeDefault"}},
+		{"istiod-1-30", "istiod", "1.30.3", map[string]any{"revision": "1-30", "cni.enabled": true, "autoscaleMin": float64(2), "global.proxy.seccompProfile.type": "RuntimeDefault"}},
 	} {
 		t.Run(tc.release, func(t *testing.T) {
 			h, ok := releases[tc.release]
