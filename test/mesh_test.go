@@ -319,6 +319,9 @@ func TestDatadogApiKeyIsOnlyASecretReference(t *testing.T) {
 						t.Errorf("%s: values.%s is set: the key would be in the template", stack, k)
 					}
 				}
+				if valueAt(r.Values, "datadog.secretBackend.enableGlobalPermissions") != false {
+					t.Errorf("%s: the Agents may read every Kubernetes Secret of the cluster (datadog.secretBackend.enableGlobalPermissions)", stack)
+				}
 				if valueAt(r.Values, "datadog.apiKeyExistingSecret") != cluster.DatadogApiKeySecret {
 					t.Errorf("%s: the chart does not read the key's Secret %s", stack, cluster.DatadogApiKeySecret)
 				}

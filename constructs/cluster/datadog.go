@@ -184,6 +184,10 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 				"secretBackend": map[string]any{
 					"type":   "aws.secrets",
 					"config": map[string]any{"aws_session": map[string]any{"aws_region": region}},
+					// The chart's default, with a backend type set, lets the
+					// Agents read every Kubernetes Secret of the cluster
+					// (for the k8s.secrets backend); aws.secrets needs none.
+					"enableGlobalPermissions": false,
 				},
 				"site":        p.Site,
 				"clusterName": c.Name,

@@ -61,6 +61,7 @@ func TestDatadog(t *testing.T) {
 	for path, want := range map[string]any{
 		"datadog.apiKeyExistingSecret":                        DatadogApiKeySecret,
 		"datadog.secretBackend.type":                          "aws.secrets",
+		"datadog.secretBackend.enableGlobalPermissions":       false,
 		"datadog.secretBackend.config.aws_session.aws_region": constructtest.Region,
 		"datadog.site":            "datadoghq.com",
 		"datadog.clusterName":     "test-blue",
