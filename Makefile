@@ -84,11 +84,12 @@ app: $(APP)
 
 # go mod tidy drops required modules that no package of the app imports:
 # the ones internal/k8scheck reads CRDs and chart values from (the Load
-# Balancer Controller's chart source, the VPC resource controller's CRDs).
+# Balancer Controller's chart source, the VPC resource controller's CRDs,
+# Istio's charts).
 # Tidy, then require them again at the version go.mod pinned, with go.sum
 # hashes. Not with go get: it would also require every module the VPC
 # resource controller's main package imports, which the app never builds.
-SCHEMA_MODULES := github.com/aws/eks-charts github.com/aws/amazon-vpc-resource-controller-k8s
+SCHEMA_MODULES := github.com/aws/eks-charts github.com/aws/amazon-vpc-resource-controller-k8s istio.io/istio
 tidy:
 	keep=$$(go list -m -f '-require={{.Path}}@{{.Version}}' $(SCHEMA_MODULES)); go mod tidy; go mod edit $$keep; go mod download $(SCHEMA_MODULES)
 

@@ -125,6 +125,10 @@ var listCaps = map[reflect.Type]map[string]listCap{
 		"addons":     {len(ManagedAddons), "add-ons", "one per managed add-on"},
 		"nodeGroups": {MaxNodeGroups, "node groups", "EKS takes 30 managed node groups per cluster (its default quota)"},
 	},
+	reflect.TypeFor[Istio](): {
+		"revisions":          {2, "revisions", "two control planes side by side during an upgrade, no more"},
+		"namespaceRevisions": {MaxServices + 1, "namespaces", "one per meshed service, and the API gateway's"},
+	},
 	reflect.TypeFor[Endpoint](): {
 		"publicAccessCidrs": {MaxPublicAccessCidrs, "ranges", "EKS takes 40 public endpoint ranges per cluster"},
 	},

@@ -30,6 +30,9 @@ type Cluster struct {
 	// amazon-cloudwatch-observability).
 	// @default the versions pinned for the cluster's Kubernetes version
 	Addons map[string]string `json:"addons,omitempty"`
+	// Istio runs the Istio service mesh on the cluster; the services that
+	// set mesh: true get its sidecar. @default - no mesh
+	Istio *Istio `json:"istio,omitempty"`
 	// NodeGroups are the cluster's versioned managed node groups.
 	NodeGroups []NodeGroup `json:"nodeGroups" jsonschema:"minItems=1"`
 }

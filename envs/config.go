@@ -33,6 +33,9 @@ type Config struct {
 	// repository, namespace, identity, data store, alarms and routes
 	// (docs/services.md).
 	Services []Service `json:"services,omitempty"`
+	// Datadog sends the clusters' metrics and APM traces to Datadog.
+	// @default - no Datadog Agent in any cluster
+	Datadog *Datadog `json:"datadog,omitempty"`
 	// Edge is how traffic reaches the clusters: ALBs, WAF, Route 53.
 	Edge Edge `json:"edge"`
 	// Monitoring is the env's canaries and alarms.

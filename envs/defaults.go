@@ -84,6 +84,7 @@ func SetDefaults(c *Config) {
 		c.Delivery.CdkQualifier = "hnb659fds"
 	}
 	setServiceDefaults(c)
+	setMeshDefaults(c)
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
 		if cl.State == "" {

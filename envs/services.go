@@ -20,6 +20,11 @@ type Service struct {
 	// Port is its Kubernetes Service's port, where the API gateway sends
 	// its routes. @default 8080
 	Port int `json:"port,omitempty" jsonschema:"minimum=1,maximum=65535"`
+	// Mesh puts the service's pods in the Istio mesh (an Envoy sidecar in
+	// each) on the clusters it runs on that run Istio: its namespace gets
+	// the istio.io/rev label of the cluster's revision. At least one of its
+	// clusters must run Istio. @default false
+	Mesh bool `json:"mesh,omitempty"`
 	// DataStore is the service's own database.
 	// @default none (a stateless service)
 	DataStore DataStore `json:"dataStore,omitempty"`

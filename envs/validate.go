@@ -47,6 +47,7 @@ var sections = []section{
 	{"delivery", "how GitHub Actions deploys: repository", func(c *Config, errs *ErrorList) { validateDelivery(c, NewPath("delivery"), errs) }},
 	{"logging", "the log archive and the services whose logs it partitions", func(c *Config, errs *ErrorList) { validateLogging(c, NewPath("logging"), errs) }},
 	{"services", "", validateServices},
+	{"datadog", "", validateDatadog},
 	{"edge", "zones, names, certificates, the API gateway, weights and the WAF", validateEdge},
 	{"monitoring", "the Slack channel alarms go to", func(c *Config, errs *ErrorList) {
 		validateMonitoring(c.Monitoring, c.LoggingServices(), NewPath("monitoring"), errs)

@@ -116,6 +116,7 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 			errs.Invalid(ap, fmt.Sprintf("%q", cl.Addons[name]), "must be an EKS add-on version such as v1.19.2-eksbuild.1")
 		}
 	}
+	validateIstio(c, cl, p.Child("istio"), errs)
 	validateNodeGroups(cl, cpMinor, cpOK, p.Child("nodeGroups"), errs)
 }
 

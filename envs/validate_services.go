@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/constructs/service"
 )
@@ -26,7 +27,7 @@ const maxRoutePrefix = 200
 
 // reservedNamespaces are namespaces a service may not be named after: the
 // cluster's own and the platform's.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", logging.FalcoNamespace}
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", logging.FalcoNamespace, cluster.IstioNamespace, cluster.DatadogNamespace}
 
 func validateServices(c *Config, errs *ErrorList) {
 	p := NewPath("services")
@@ -90,6 +91,7 @@ func validateServices(c *Config, errs *ErrorList) {
 		if s.Port < 1 || s.Port > 65535 {
 			errs.Add(sp.Child("port"), "must be between 1 and 65535, got %d", s.Port)
 		}
+		validateServiceMesh(c, s, sp, errs)
 		validateDataStore(c, s.DataStore, sp.Child("dataStore"), errs)
 		for j, r := range s.Routes {
 			routed = true

@@ -28,6 +28,10 @@ type ClusterStack struct {
 	ApiGatewayNamespace *cluster.Namespace
 	// Falco is the cluster's runtime security; nil when the env runs none.
 	Falco *cluster.Falco
+	// Istio is the cluster's mesh, nil where config runs none.
+	Istio *cluster.Istio
+	// Datadog is the cluster's Datadog Agent, nil where the env has none.
+	Datadog *cluster.Datadog
 }
 
 var capacityTypes = map[envs.CapacityType]awseksv2.CapacityType{
@@ -97,10 +101,23 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 	// The services stacks apply each service's objects through the
 	// cluster's kubectl provider, found by these parameters.
 	s.Cluster.Publish(clusterParameterPrefix(cfg, cl.Name))
+	var gatewayLabels map[string]string
+	if cl.Istio != nil {
+		s.Istio = s.Cluster.AddIstio(cluster.IstioProps{Revisions: cl.Istio.Revisions, DefaultRevision: cl.Istio.Revision})
+		if rev := cl.Istio.RevisionOf(cfg.Edge.ApiGateway.Namespace, cl.Istio.ApiGateway); rev != "" {
+			gatewayLabels = cluster.InjectionLabels(rev)
+		}
+	}
 	s.ApiGatewayNamespace = cluster.NewNamespace(s.Stack, "ApiGatewayNamespace", cluster.NamespaceProps{
 		Cluster: s.Cluster.Cluster,
 		Name:    cfg.Edge.ApiGateway.Namespace,
+		Labels:  gatewayLabels,
 	})
+	if d := cfg.Datadog; d != nil {
+		s.Datadog = s.Cluster.AddDatadog(cluster.DatadogProps{
+			ApiKeySecretArn: d.ApiKeySecretArn, ApiKeyField: d.ApiKeyField, Site: d.Site, Env: cfg.Name,
+		})
+	}
 	s.Cluster.AddLogShipper(cluster.LogShipperProps{
 		PerformanceLogRetention: logging.Retention(cfg.Monitoring.PerformanceLogRetentionDays),
 		Routes: cluster.LogRoutes{

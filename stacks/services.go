@@ -127,8 +127,16 @@ func NewServicesStacks(stage awscdk.Stage, cfg *envs.Config, d servicesDeps) []*
 
 // newService maps one catalog entry to the service construct.
 func newService(scope awscdk.Stack, cfg *envs.Config, svc envs.Service, clusters []*cluster.ReferencedCluster, d servicesDeps) *service.Service {
+	// By the cluster's physical name, as the references name them.
+	meshRevisions := map[string]string{}
+	for _, cl := range cfg.Clusters {
+		if rev := cfg.MeshRevision(svc, cl.Name); rev != "" {
+			meshRevisions[cfg.Name+"-"+cl.Name] = rev
+		}
+	}
 	props := service.ServiceProps{
-		Name: svc.Name, Namespace: svc.Namespace(), ServiceAccount: svc.ServiceAccount,
+		MeshRevisions: meshRevisions,
+		Name:          svc.Name, Namespace: svc.Namespace(), ServiceAccount: svc.ServiceAccount,
 		Clusters:         clusters,
 		Vpc:              d.network.Network.Vpc,
 		RepositoryName:   "services/" + svc.Name,

@@ -259,7 +259,21 @@ func listDiff(old, new any) (gone, added []string) {
 // it against the golden templates, as make review would against what runs.
 func reviewPrd(t *testing.T, config string) (review.Report, string) {
 	t.Helper()
-	cfg, err := envs.Parse("prd.yaml", []byte(config))
+	return reviewEnv(t, "prd", config)
+}
+
+// reviewEnv is reviewPrd for any env.
+func reviewEnv(t *testing.T, env, config string) (review.Report, string) {
+	t.Helper()
+	report, md, _ := synthAndReview(t, env, config)
+	return report, md
+}
+
+// synthAndReview synthesizes env from config into a directory of its own
+// and reviews it against the goldens; it returns that directory too.
+func synthAndReview(t *testing.T, env, config string) (review.Report, string, string) {
+	t.Helper()
+	cfg, err := envs.Parse(env+".yaml", []byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +281,11 @@ func reviewPrd(t *testing.T, config string) (review.Report, string) {
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &stacks.FeatureFlags, Outdir: jsii.String(out)})
 	stacks.NewEnvironment(app, cfg)
 	app.Synth(nil)
-	report, err := review.Review("prd", out, "golden")
+	report, err := review.Review(env, out, "golden")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var md bytes.Buffer
 	report.WriteMarkdown(&md, false)
-	return report, md.String()
+	return report, md.String(), out
 }

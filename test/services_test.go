@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/service"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
@@ -167,6 +168,11 @@ func checkWorkloads(t *testing.T, owned serviceResources, cfg *envs.Config, svc 
 		labels, _ := ns["metadata"].(map[string]any)["labels"].(map[string]any)
 		if ns["metadata"].(map[string]any)["name"] != svc.Namespace() || labels["pod-security.kubernetes.io/enforce"] != "restricted" {
 			t.Errorf("namespace %v labels %v: want %s enforcing restricted", ns["metadata"], labels, svc.Namespace())
+		}
+		// Meshed where the entry and the cluster say so, and only there.
+		short := strings.TrimPrefix(catalogcheck.Render(m["ClusterName"]), cfg.Name+"-")
+		if got, want := fmt.Sprint(labels[cluster.LabelIstioRevision]), cfg.MeshRevision(svc, short); (want == "" && labels[cluster.LabelIstioRevision] != nil) || (want != "" && got != want) {
+			t.Errorf("namespace %s on %s: istio.io/rev %s, want %q", svc.Namespace(), short, got, want)
 		}
 		if sa := kinds["ServiceAccount"]; sa == nil || sa["metadata"].(map[string]any)["name"] != svc.ServiceAccount {
 			t.Errorf("service account %v, want %s", sa, svc.ServiceAccount)

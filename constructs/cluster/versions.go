@@ -128,3 +128,56 @@ func mustVersion(minor string) Version {
 	}
 	return v
 }
+
+// IstioRelease is one Istio release the platform installs, as a control
+// plane revision: istiod-<Revision> serves the namespaces labelled
+// istio.io/rev=<Revision>, so two releases run side by side during an
+// upgrade (docs/runbook.md, "Istio").
+type IstioRelease struct {
+	// Revision names the control plane: the release's minor with a dash,
+	// e.g. "1-30" (a revision is a DNS label: no dots).
+	Revision string
+	// Version is the Helm chart version of base, istiod and cni, which is
+	// also the Istio (and proxy image) version, e.g. "1.30.3".
+	Version string
+}
+
+// IstioChartRepository is where Istio publishes its Helm charts.
+const IstioChartRepository = "https://istio-release.storage.googleapis.com/charts"
+
+// istioReleases is the one table of Istio releases: one patch per minor,
+// pinned so that a patch upgrade is a reviewed code change. Each release's
+// charts are checked by internal/k8scheck (charts.go) against the chart
+// sources of the istio.io/istio module go.mod pins.
+var istioReleases = []IstioRelease{
+	{Revision: "1-29", Version: "1.29.6"},
+	{Revision: "1-30", Version: "1.30.3"},
+}
+
+// LookupIstioRelease returns the table entry of a revision such as "1-30".
+func LookupIstioRelease(revision string) (IstioRelease, bool) {
+	for _, r := range istioReleases {
+		if r.Revision == revision {
+			return r, true
+		}
+	}
+	return IstioRelease{}, false
+}
+
+// IstioRevisions lists the revisions of the table, oldest first.
+func IstioRevisions() []string {
+	out := make([]string, len(istioReleases))
+	for i, r := range istioReleases {
+		out[i] = r.Revision
+	}
+	return out
+}
+
+// DatadogChartVersion is the datadog/datadog Helm chart a Datadog installs,
+// and DatadogAgentVersion the Agent and Cluster Agent it deploys (the
+// chart's default; the Cluster Agent resolves secrets natively from 7.77).
+const (
+	DatadogChartRepository = "https://helm.datadoghq.com"
+	DatadogChartVersion    = "3.240.0"
+	DatadogAgentVersion    = "7.81.1"
+)

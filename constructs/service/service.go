@@ -55,6 +55,10 @@ type ServiceProps struct {
 	Routes *RouteTable
 	// GatewayNamespace is the API gateway's namespace. Required with Routes.
 	GatewayNamespace string
+	// MeshRevisions are the Istio revisions of its namespace, by the name of
+	// the cluster (ReferencedCluster.Name) where it is meshed.
+	// @default - meshed on no cluster
+	MeshRevisions map[string]string
 	// RemovalPolicy applies to the repository and the data store.
 	// @default RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
@@ -153,6 +157,7 @@ func NewService(scope constructs.Construct, id string, p ServiceProps) *Service 
 			Cluster: c, Service: p.Name, Namespace: p.Namespace, ServiceAccount: p.ServiceAccount,
 			PodSecurityGroupID: s.PodSecurityGroup.SecurityGroupId(),
 			Routes:             p.Routes, GatewayNamespace: p.GatewayNamespace,
+			MeshRevision: p.MeshRevisions[c.Name],
 		})
 	}
 	return s

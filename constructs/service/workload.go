@@ -34,6 +34,11 @@ type ServiceWorkloadProps struct {
 	Routes *RouteTable
 	// GatewayNamespace is the API gateway's namespace. Required with Routes.
 	GatewayNamespace string
+	// MeshRevision puts the namespace in the Istio mesh of that control
+	// plane revision (its istio.io/rev label): the revision's webhook
+	// injects the sidecar into the namespace's new pods.
+	// @default - not meshed: no label, no sidecar
+	MeshRevision string
 }
 
 // Validate reports every problem with the props, by the API server's rules.
@@ -51,6 +56,9 @@ func (p ServiceWorkloadProps) Validate() error {
 	if p.PodSecurityGroupID == nil {
 		errs = append(errs, errors.New("podSecurityGroupId: required"))
 	}
+	for _, m := range validation.IsValidLabelValue(p.MeshRevision) {
+		errs = append(errs, fmt.Errorf("meshRevision: %q: %s", p.MeshRevision, m))
+	}
 	if p.Routes != nil {
 		if err := p.Routes.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("routes: %w", err))
@@ -67,7 +75,8 @@ func (p ServiceWorkloadProps) Validate() error {
 
 // ServiceWorkload is what a service needs on one cluster before its team
 // deploys to it, applied as one manifest:
-//   - its namespace, enforcing the restricted Pod Security Standard;
+//   - its namespace, enforcing the restricted Pod Security Standard, and
+//     labelled for Istio's sidecar injection where MeshRevision is set;
 //   - its service account, the one its IAM role trusts;
 //   - a SecurityGroupPolicy giving every pod of the namespace the
 //     service's own security group besides the cluster's, so that its
@@ -89,6 +98,9 @@ func NewServiceWorkload(scope constructs.Construct, id string, p ServiceWorkload
 		Enforce: cluster.PodSecurityRestricted,
 		Warn:    cluster.PodSecurityRestricted,
 		Labels:  map[string]string{LabelService: p.Service},
+	}
+	if p.MeshRevision != "" {
+		ns.Labels[cluster.LabelIstioRevision] = p.MeshRevision
 	}
 	if err := ns.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: namespace: %w", *scope.Node().Path(), id, err))

@@ -1,14 +1,11 @@
 package k8scheck
 
-import (
-	"embed"
-	"fmt"
-)
+import "fmt"
 
 // chart is a Helm chart the app installs, as the check reads it from the Go
 // module of the chart's source repository that go.mod pins, or, where the
 // module proxy does not serve that repository, from the chart's files
-// copied into charts/ (Vendored).
+// copied into vendored/ (Vendored).
 type chart struct {
 	// Repository, Name and Version are as the app's HelmChart names them.
 	Repository, Name, Version string
@@ -17,10 +14,12 @@ type chart struct {
 	// Module and ModuleVersion are the Go module holding the chart's source
 	// and the version go.mod must pin; Dir is the chart's folder in it.
 	Module, ModuleVersion, Dir string
-	// Vendored, for a chart without a Module, is its folder under charts/
-	// holding its Chart.yaml and values.yaml as released; VendoredBlobs
-	// are those files' git blob ids in the chart repository at the
-	// release tag (charts/README.md), checked when the chart is loaded.
+	// Vendored, for a chart without a Module, is its folder under
+	// vendored/ holding its Chart.yaml, values.yaml and, where the chart
+	// has one, values.schema.json as released; VendoredBlobs are those
+	// files' git blob ids in the chart repository at the release tag
+	// (vendored/README.md), checked when the chart is loaded. A
+	// values.schema.json is read when VendoredBlobs lists one.
 	Vendored      string
 	VendoredBlobs map[string]string
 	// ModuleChartVersion is the chart version that module version holds.
@@ -37,6 +36,12 @@ type chart struct {
 	// ValuesKeysAdded are key paths in the module's values.yaml that
 	// Version's lacks.
 	ValuesKeysAdded []string
+	// ValuesRoot is the key of values.yaml under which the chart declares
+	// the values a release sets ("" for the file's top level). Istio's
+	// charts declare them under _internal_defaults_do_not_set and merge
+	// the release's values, given at the top level, onto them
+	// (templates/zzz_profile.yaml).
+	ValuesRoot string
 }
 
 // lbController is the AWS Load Balancer Controller's chart as the platform
@@ -91,18 +96,12 @@ var lbController = chart{
 	},
 }
 
-// vendoredCharts holds the files of the charts whose source the module
-// proxy does not serve (charts/README.md).
-//
-//go:embed charts/*/Chart.yaml charts/*/values.yaml
-var vendoredCharts embed.FS
-
 // falco and falcosidekick are the Falco project's charts as the platform
 // pins them (constructs/cluster/falco.go, versions.go): Falco chart 9.1.0
 // (Falco 0.44.1) and Falcosidekick chart 0.14.0 (Falcosidekick 2.32.0), at
 // their release tags of github.com/falcosecurity/charts. The module proxy
 // refuses that repository (403, "This module version is not available"),
-// so their files are copied into charts/ and checked against the blob ids
+// so their files are copied into vendored/ and checked against the blob ids
 // the tags hold. Neither has a values.schema.json (Helm validates their
 // values against nothing) nor CRDs.
 var (
@@ -130,9 +129,74 @@ var (
 	}
 )
 
+// istioModule is the istio.io/istio module go.mod pins, a commit of the
+// release-1.30 branch after tag 1.30.3: the module proxy serves istio's
+// source under pseudo-versions only (its tags, 1.30.3, are not module
+// versions). Its charts (manifests/charts) say version 1.0.0, which
+// Istio's release builder replaces when it publishes them, with the image
+// tag in values.yaml. Base, istiod and cni at this commit are tag 1.30.3's
+// files but for quoting fixes in istiod's injection templates; their
+// values.yaml files are 1.30.3's byte for byte.
+const (
+	istioModule        = "istio.io/istio"
+	istioModuleVersion = "v0.0.0-20260826214018-9739e10eb9d7"
+	istioModuleChart   = "1.0.0"
+	istioValuesRoot    = "_internal_defaults_do_not_set"
+)
+
+// istioCharts are Istio's base, istiod and cni charts as the platform pins
+// them (constructs/cluster/versions.go), checked against the module's
+// values.yaml: 1.30.3's keys are the module's; 1.29.6's are the module's
+// less one key each, which the module's 1.30 added. The digests were taken
+// from the files of tags 1.29.6 and 1.30.3 in istio's history. No chart
+// has a values.schema.json; base's CRDs are templates (files/), not crds/,
+// so the check knows no Istio kind and the app applies none.
+var istioCharts = func() []*chart {
+	type spec struct {
+		name, dir, version, digest string
+		added                      []string
+	}
+	var out []*chart
+	for _, s := range []spec{
+		{"base", "manifests/charts/base", "1.30.3", "ff44bc03fb778b1274916ef4118fa12e266c551422ac25773c05852370f305c0", nil},
+		{"istiod", "manifests/charts/istio-control/istio-discovery", "1.30.3", "65c95194e63d352d982036e8912fec335e5ba3304a189097f775305860a07bf8", nil},
+		{"cni", "manifests/charts/istio-cni", "1.30.3", "76d5f4a45c7ce9c0a9069e226bbe7dd205cc8e9fd3750e7edfe2424d4c8b4bf4", nil},
+		{"base", "manifests/charts/base", "1.29.6", "0655565a113367dd70a2fb292e649e99bb3168d821eb759a7bcfb94604bc4134", []string{istioValuesRoot + ".global.enableReaderRBAC"}},
+		{"istiod", "manifests/charts/istio-control/istio-discovery", "1.29.6", "0f8ee34aa716b937e2027f7d4ff24147b65c9c604e644957a25837f9711aaacc", []string{istioValuesRoot + ".taint.name"}},
+		{"cni", "manifests/charts/istio-cni", "1.29.6", "fe02d37df1d41a5e0a60e6f48eaa95234739d89448b5fde806bb4db267d12a6c", []string{istioValuesRoot + ".useAppArmorAnnotation"}},
+	} {
+		out = append(out, &chart{
+			Repository: "https://istio-release.storage.googleapis.com/charts", Name: s.name, Version: s.version, AppVersion: s.version,
+			Module: istioModule, ModuleVersion: istioModuleVersion, Dir: s.dir, ModuleChartVersion: istioModuleChart,
+			ValuesKeysDigest: s.digest, ValuesKeysAdded: s.added, ValuesRoot: istioValuesRoot,
+		})
+	}
+	return out
+}()
+
+// datadog is the Datadog Agent's chart as the platform pins it
+// (constructs/cluster/datadog.go). The module proxy does not serve
+// github.com/DataDog/helm-charts (it answers 403 for the module and its
+// versions), so the chart's Chart.yaml, values.yaml and values.schema.json
+// are vendored from tag datadog-3.240.0 of its repository (commit
+// dd34a01979936b64a6c54f86d69a978f38b8e612), and checked against the blob
+// ids git gave them there: a release's values are checked key by key
+// against values.yaml, and, merged onto them as Helm merges, against
+// values.schema.json as Helm validates them.
+var datadog = chart{
+	Repository: "https://helm.datadoghq.com", Name: "datadog", Version: "3.240.0", AppVersion: "7",
+	ModuleChartVersion: "3.240.0",
+	Vendored:           "datadog-3.240.0",
+	VendoredBlobs: map[string]string{
+		"Chart.yaml":         "67670d3b89dc454f78a75a49cf1c86a553b865c5",
+		"values.yaml":        "28b6124974f5905175b2dd798da759d5f4955f17",
+		"values.schema.json": "d3a63baffcd1b52e383ffc157e6464225608b0a6",
+	},
+}
+
 // charts are the charts the check knows; a release of any other is a
 // finding.
-var charts = []*chart{&lbController, &falco, &falcosidekick}
+var charts = append([]*chart{&lbController, &falco, &falcosidekick, &datadog}, istioCharts...)
 
 func (c *chart) String() string { return fmt.Sprintf("chart %s %s", c.Name, c.Version) }
 

@@ -210,6 +210,34 @@ func TestCheck(t *testing.T) {
 			inCluster: map[string]any{"Falco": falcoRelease("falco", "9.0.0", `{}`),
 				"Namespace": manifest(clusterStack, minimalObject("v1", "Namespace", "", "falco"))},
 			want: []string{"the check knows no chart falco 9.0.0 from https://falcosecurity.github.io/charts"}},
+		{name: "Istio values are the chart's, below its defaults' root",
+			inCluster: map[string]any{"Istiod": cfnResource(typeHelmChart, map[string]any{
+				"ClusterName": map[string]any{"Ref": clusterID},
+				"Chart":       "istiod", "Repository": "https://istio-release.storage.googleapis.com/charts",
+				"Release": "istiod-1-30", "Namespace": "kube-system", "Version": "1.30.3",
+				"Values": `{"revision":"1-30","cni":{"enabled":true,"enable":true},"autoscaleMin":2,"pilot":{"cni":{"enabled":true}}}`})},
+			want: []string{
+				"Values.cni.enable: not a value of the chart",
+				"Values.pilot: not a value of the chart", // Istio's old value layout
+			}},
+		{name: "a key Istio 1.30 added, set on 1.29",
+			inCluster: map[string]any{"Cni": cfnResource(typeHelmChart, map[string]any{
+				"ClusterName": map[string]any{"Ref": clusterID},
+				"Chart":       "cni", "Repository": "https://istio-release.storage.googleapis.com/charts",
+				"Release": "istio-cni", "Namespace": "kube-system", "Version": "1.29.6",
+				"Values": `{"useAppArmorAnnotation":false,"excludeNamespaces":["kube-system"]}`})},
+			want: []string{"Values.useAppArmorAnnotation: not a value of the chart"}},
+		{name: "Datadog values against values.yaml and values.schema.json",
+			inCluster: map[string]any{"Datadog": cfnResource(typeHelmChart, map[string]any{
+				"ClusterName": map[string]any{"Ref": clusterID},
+				"Chart":       "datadog", "Repository": "https://helm.datadoghq.com",
+				"Release": "datadog", "Namespace": "kube-system", "Version": "3.240.0",
+				"Values": `{"datadog":{"apiKeyExistingSecret":"datadog-api-key","apm":{"portEnabled":true,"instrumentation":{"enabled":"yes"}},"tagz":[]},"registryMigrationMode":"some"}`})},
+			want: []string{
+				"Values.datadog.tagz: not a value of the chart",
+				"values.schema.json, which Helm refuses: /datadog/apm/instrumentation/enabled",
+				"values.schema.json, which Helm refuses: /registryMigrationMode",
+			}},
 		{name: "a chart the check does not know",
 			inCluster: map[string]any{"Other": cfnResource(typeHelmChart, map[string]any{
 				"ClusterName": map[string]any{"Ref": clusterID}, "Chart": "aws-load-balancer-controller",

@@ -2,6 +2,8 @@ package k8scheck
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -49,10 +51,21 @@ func (s *Schemas) checkReleases(rs []release) []Finding {
 		default:
 			var notDeclared []string
 			if c.ModuleChartVersion != c.Version {
-				notDeclared = c.ValuesKeysAdded
+				notDeclared = slices.Clone(c.ValuesKeysAdded)
+			}
+			// Keys a later chart version added, as paths below ValuesRoot.
+			for i, k := range notDeclared {
+				if c.ValuesRoot != "" {
+					notDeclared[i] = strings.TrimPrefix(k, c.ValuesRoot+".")
+				}
 			}
 			for _, p := range checkValueKeys(r.Values, c.values, notDeclared) {
 				add("Values.%s", p)
+			}
+			if c.schema != nil {
+				for _, p := range validateValues(c.schema, coalesce(r.Values, c.values)) {
+					add("Values do not match the chart's values.schema.json, which Helm refuses: %s", p)
+				}
 			}
 		}
 	}

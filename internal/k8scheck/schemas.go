@@ -1,16 +1,13 @@
 package k8scheck
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 )
@@ -43,10 +40,12 @@ type crdSource interface {
 
 type loadedChart struct {
 	*chart
-	// values is the chart's values.yaml; valuesProblem, if set, says why
-	// the app's values can't be checked against it.
+	// values is the chart's values.yaml (below ValuesRoot); valuesProblem,
+	// if set, says why the app's values can't be checked against it.
 	values        map[string]any
 	valuesProblem string
+	// schema is the chart's values.schema.json, nil if it has none.
+	schema *jsonschema.Schema
 }
 
 // LoadSchemas reads the charts and control-plane CRDs the check knows from
@@ -86,7 +85,7 @@ func LoadSchemas() (*Schemas, error) {
 }
 
 func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
-	if c.Module == "" {
+	if c.Vendored != "" {
 		return loadVendoredChart(c, vendoredCharts)
 	}
 	dir, version, err := moduleDir(c.Module, c.ModuleVersion)
@@ -116,6 +115,13 @@ func loadChart(c *chart) (*loadedChart, map[schema.GroupVersionKind]*crdKind, er
 		if keysDigest(keys) != c.ValuesKeysDigest {
 			lc.valuesProblem = fmt.Sprintf("values.yaml of chart %s less the keys it added are not chart %s's keys", meta.Version, c.Version)
 		}
+	}
+	if c.ValuesRoot != "" {
+		root, ok := lc.values[c.ValuesRoot].(map[string]any)
+		if !ok {
+			return nil, nil, fmt.Errorf("values.yaml has no map %s, where the check expects the chart's values", c.ValuesRoot)
+		}
+		lc.values = root
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "crds", "*.yaml"))
 	if err != nil {
@@ -152,50 +158,4 @@ func readYAML(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
-}
-
-// loadVendoredChart reads a chart without a Go module from files (its
-// Chart.yaml and values.yaml under charts/<c.Vendored>/): each file must
-// be the one released (its git blob id is c.VendoredBlobs'), and the
-// chart the version the app installs. Such a chart has no CRDs.
-func loadVendoredChart(c *chart, files fs.FS) (*loadedChart, map[schema.GroupVersionKind]*crdKind, error) {
-	read := func(name string) ([]byte, error) {
-		data, err := fs.ReadFile(files, path.Join("charts", c.Vendored, name))
-		if err != nil {
-			return nil, err
-		}
-		want, ok := c.VendoredBlobs[name]
-		if got := gitBlobID(data); !ok || got != want {
-			return nil, fmt.Errorf("charts/%s/%s is not the released file: its git blob id is %s, the chart repository's is %q (internal/k8scheck/charts/README.md)", c.Vendored, name, got, want)
-		}
-		return data, nil
-	}
-	data, err := read("Chart.yaml")
-	if err != nil {
-		return nil, nil, err
-	}
-	var meta struct{ Name, Version, AppVersion string }
-	if err := yaml.Unmarshal(data, &meta); err != nil {
-		return nil, nil, fmt.Errorf("charts/%s/Chart.yaml: %w", c.Vendored, err)
-	}
-	if meta.Name != c.Name || meta.Version != c.Version || meta.AppVersion != c.AppVersion {
-		return nil, nil, fmt.Errorf("charts/%s holds chart %s %s (app %s), not %s %s (app %s)", c.Vendored, meta.Name, meta.Version, meta.AppVersion, c.Name, c.Version, c.AppVersion)
-	}
-	if data, err = read("values.yaml"); err != nil {
-		return nil, nil, err
-	}
-	lc := &loadedChart{chart: c}
-	if err := yaml.Unmarshal(data, &lc.values); err != nil {
-		return nil, nil, fmt.Errorf("charts/%s/values.yaml: %w", c.Vendored, err)
-	}
-	return lc, map[schema.GroupVersionKind]*crdKind{}, nil
-}
-
-// gitBlobID is the id git gives a file's content: the SHA-1 of
-// "blob <length>\x00" and the content.
-func gitBlobID(data []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(data))
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
 }

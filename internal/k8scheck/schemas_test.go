@@ -127,11 +127,11 @@ func TestControlPlaneCRDs(t *testing.T) {
 	}
 }
 
-// TestVendoredCharts: the charts read from charts/ are the released files
+// TestVendoredCharts: the charts read from vendored/ are the released files
 // (git blob ids of the chart repository's tags) at the version the app
 // installs; a changed byte, or a file of another version, fails loading.
 func TestVendoredCharts(t *testing.T) {
-	for _, c := range []*chart{&falco, &falcosidekick} {
+	for _, c := range []*chart{&falco, &falcosidekick, &datadog} {
 		t.Run(c.String(), func(t *testing.T) {
 			lc, crds, err := loadVendoredChart(c, vendoredCharts)
 			if err != nil {
@@ -140,13 +140,16 @@ func TestVendoredCharts(t *testing.T) {
 			if len(lc.values) == 0 || len(crds) != 0 {
 				t.Fatalf("%d top-level values, %d CRDs: want the chart's values and no CRDs", len(lc.values), len(crds))
 			}
-			data, err := fs.ReadFile(vendoredCharts, path.Join("charts", c.Vendored, "values.yaml"))
+			if _, listed := c.VendoredBlobs["values.schema.json"]; listed != (lc.schema != nil) {
+				t.Errorf("values.schema.json listed %v, compiled %v", listed, lc.schema != nil)
+			}
+			data, err := fs.ReadFile(vendoredCharts, path.Join("vendored", c.Vendored, "values.yaml"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			tampered := fstest.MapFS{
-				path.Join("charts", c.Vendored, "Chart.yaml"):  {Data: mustRead(t, path.Join("charts", c.Vendored, "Chart.yaml"))},
-				path.Join("charts", c.Vendored, "values.yaml"): {Data: append(data, []byte("\nextra: true\n")...)},
+				path.Join("vendored", c.Vendored, "Chart.yaml"):  {Data: mustRead(t, path.Join("vendored", c.Vendored, "Chart.yaml"))},
+				path.Join("vendored", c.Vendored, "values.yaml"): {Data: append(data, []byte("\nextra: true\n")...)},
 			}
 			if _, _, err := loadVendoredChart(c, tampered); err == nil || !strings.Contains(err.Error(), "values.yaml is not the released file") {
 				t.Errorf("a changed values.yaml loads: %v", err)
