@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -149,5 +150,8 @@ func validateValues(schema *jsonschema.Schema, values map[string]any) []string {
 		}
 	}
 	walk(verr)
+	// The library reports an object's properties in map order: sorted, a
+	// template's findings read the same in every run.
+	slices.Sort(out)
 	return out
 }
