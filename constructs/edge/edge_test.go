@@ -3,6 +3,7 @@ package edge
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -287,4 +288,45 @@ func render(v any) string {
 		return "<token>"
 	}
 	return ""
+}
+
+// TestWafLogRedaction: the credential headers are redacted from WAF logs
+// whatever config says; the query string too unless edge.waf.keepQueryString
+// asks for it, since tokens travel there.
+func TestWafLogRedaction(t *testing.T) {
+	headers := []any{
+		map[string]any{"SingleHeader": map[string]any{"Name": "authorization"}},
+		map[string]any{"SingleHeader": map[string]any{"Name": "cookie"}},
+		map[string]any{"SingleHeader": map[string]any{"Name": "x-api-key"}},
+	}
+	for _, tc := range []struct {
+		name string
+		keep bool
+		want []any
+	}{
+		{"query string redacted by default", false, append(slices.Clone(headers), map[string]any{"QueryString": map[string]any{}})},
+		{"query string kept where config asks", true, headers},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := constructtest.NewStack(t)
+			alb := elbv2.ApplicationLoadBalancer_FromApplicationLoadBalancerAttributes(stack, jsii.String("Alb"), &elbv2.ApplicationLoadBalancerAttributes{
+				LoadBalancerArn: jsii.String("arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/x/0123456789abcdef"),
+				SecurityGroupId: jsii.String("sg-0123456789abcdef0"),
+			})
+			NewWebAcl(stack, "Waf", WebAclProps{
+				Name: "prd-blue-external", LoadBalancers: []elbv2.IApplicationLoadBalancer{alb}, RateLimit: 2000, RateWindowSeconds: 300,
+				LogDestinationArn: jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/aws-waf-logs-prd"), KeepQueryString: tc.keep,
+			})
+			configs := constructtest.Template(t, stack).FindResources(jsii.String("AWS::WAFv2::LoggingConfiguration"), nil)
+			if len(*configs) != 1 {
+				t.Fatalf("%d logging configurations, want 1", len(*configs))
+			}
+			for _, c := range *configs {
+				got := (*c)["Properties"].(map[string]any)["RedactedFields"]
+				if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Errorf("redacted %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
 }
