@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -209,6 +210,7 @@ func TestInboundResolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	enabled := map[string]bool{}
+	resolverAddrs := map[string]bool{} // every env's, for the runbook's examples
 	for _, cfg := range cfgs {
 		t.Run(cfg.Name, func(t *testing.T) {
 			tmpls := envTemplates(t, cfg.Name)
@@ -249,6 +251,7 @@ func TestInboundResolver(t *testing.T) {
 				a := a.(map[string]any)
 				ip, _ := a["Ip"].(string)
 				addrs = append(addrs, ip)
+				resolverAddrs[ip] = true
 				subnet := subnets[strings.Trim(catalogcheck.Render(a["SubnetId"]), "<>")]
 				if subnet == nil || !strings.Contains(catalogcheck.Render(subnet["Tags"]), "private") {
 					t.Errorf("%s is not in a private subnet of the VPC (%v)", ip, a["SubnetId"])
@@ -332,6 +335,21 @@ func TestInboundResolver(t *testing.T) {
 	for _, env := range []string{"stg", "prd"} {
 		if !enabled[env] {
 			t.Errorf("%s does not turn the inbound resolver on", env)
+		}
+	}
+	// The runbook's checks are copied as they stand: each dig names an
+	// address some env's resolver has.
+	runbook, err := os.ReadFile("../docs/runbook.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	digs := regexp.MustCompile(`dig @([0-9.]+)`).FindAllStringSubmatch(string(runbook), -1)
+	if len(digs) == 0 {
+		t.Error("docs/runbook.md shows no dig check for the DNS team")
+	}
+	for _, m := range digs {
+		if !resolverAddrs[m[1]] {
+			t.Errorf("docs/runbook.md: dig @%s asks an address no env's resolver has", m[1])
 		}
 	}
 }
