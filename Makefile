@@ -58,7 +58,7 @@ deps: node_modules/.installed .build/go-modules
 # directories; touch, since go build leaves an up-to-date binary alone).
 # make synth runs the binary; cdk.json runs `make app` first, so a direct
 # `cdk synth` builds it if it is missing or stale, as `go build` there did.
-GO_SOURCES := $(shell find bin constructs envs internal stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
+GO_SOURCES := $(shell find bin constructs envs internal spec stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
 # The audit is built on its own: make deploy needs it, not the app.
 APP := .build/platform
 AUDIT := .build/validationreport
@@ -117,7 +117,7 @@ ls: node_modules/.installed $(APP)
 	$(CDK) ls --app $(APP) $(ENV_CONTEXT) $(STACKS)
 
 unit: deps
-	@unformatted=$$(gofmt -l bin constructs envs internal stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
+	@unformatted=$$(gofmt -l bin constructs envs internal spec stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
 	go vet ./...
 	CDK_VALIDATION=false go test -count=1 ./...
 
