@@ -151,7 +151,10 @@ fuzz: deps
 # bin/jsii-node's flags: what each speed-up is worth, on either side.
 # FAST=1: validation off everywhere. Then prd grown to 10, 50 and 200
 # services (bin/benchservices): synth time, largest stack, total resources.
+# First, what bad config costs before any of that: loading and validating
+# every env file (envs links no CDK: milliseconds, no Node).
 bench: deps $(APP) $(AUDIT) .build/emptyapp $(PEER)/node_modules/.installed
+	go test -run '^$$' -bench LoadAndValidate -benchtime 20x ./envs
 	go run ./bin/bench $(if $(DETAIL),-detail) $(if $(ROUNDS),-rounds $(ROUNDS))
 	go run ./bin/benchservices $(if $(ROUNDS),-rounds $(ROUNDS))
 
