@@ -7,7 +7,7 @@
 //
 // spec imports no CDK package (aws-cdk-go, jsii-runtime-go, constructs-go),
 // directly or not: those start a Node process, and checking a config must
-// cost milliseconds. A fact the CDK models as an enum is a plain string
-// here; the construct converts it when it builds (spec_test.go and
-// envs/nojsii_test.go keep it so).
+// cost milliseconds (spec/nojsii_test.go and envs/nojsii_test.go keep it
+// so). A fact the CDK models as an enum is a plain string here; the
+// construct converts it when it builds, never at package init.
 package spec
