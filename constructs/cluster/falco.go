@@ -46,7 +46,7 @@ type FalcoProps struct {
 // Validate reports every problem with the props.
 func (p FalcoProps) Validate() error {
 	var errs []error
-	if !logGroupName.MatchString(p.AlertingLogGroup) {
+	if !spec.IsLogGroupName(p.AlertingLogGroup) {
 		errs = append(errs, fmt.Errorf("alertingLogGroup: must be a log group name, got %q", p.AlertingLogGroup))
 	}
 	if !slices.Contains(spec.FalcoPriorities, p.MinPriority) {

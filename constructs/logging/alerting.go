@@ -26,10 +26,8 @@ const (
 	FieldCluster = "cluster"
 )
 
-var (
-	logGroupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
-	namespace    = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,255}$`)
-)
+// namespace is what CloudWatch takes as a custom metric namespace.
+var namespace = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,255}$`)
 
 // AlertingLogGroupProps configures an AlertingLogGroup.
 type AlertingLogGroupProps struct {
@@ -54,7 +52,7 @@ type AlertingLogGroupProps struct {
 // Validate reports every problem with the props.
 func (p AlertingLogGroupProps) Validate() error {
 	var errs []error
-	if !logGroupName.MatchString(p.Name) {
+	if !spec.IsLogGroupName(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be a log group name (1-512 of A-Za-z0-9 . - _ / #), got %q", p.Name))
 	}
 	if p.Key == nil {
