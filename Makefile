@@ -58,7 +58,7 @@ deps: node_modules/.installed .build/go-modules
 # directories; touch, since go build leaves an up-to-date binary alone).
 # make synth runs the binary; cdk.json runs `make app` first, so a direct
 # `cdk synth` builds it if it is missing or stale, as `go build` there did.
-GO_SOURCES := $(shell find bin constructs envs internal stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
+GO_SOURCES := $(shell find bin constructs envs internal spec stacks -type f ! -name '*_test.go' ! -path '*/testdata/*') go.mod go.sum
 # The audit is built on its own: make deploy needs it, not the app.
 APP := .build/platform
 AUDIT := .build/validationreport
@@ -117,7 +117,7 @@ ls: node_modules/.installed $(APP)
 	$(CDK) ls --app $(APP) $(ENV_CONTEXT) $(STACKS)
 
 unit: deps
-	@unformatted=$$(gofmt -l bin constructs envs internal stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
+	@unformatted=$$(gofmt -l bin constructs envs internal spec stacks test); test -z "$$unformatted" || { echo "not gofmt-ed (run gofmt -w): $$unformatted"; exit 1; }
 	go vet ./...
 	CDK_VALIDATION=false go test -count=1 ./...
 
@@ -151,7 +151,10 @@ fuzz: deps
 # bin/jsii-node's flags: what each speed-up is worth, on either side.
 # FAST=1: validation off everywhere. Then prd grown to 10, 50 and 200
 # services (bin/benchservices): synth time, largest stack, total resources.
+# First, what bad config costs before any of that: loading and validating
+# every env file (envs links no CDK: milliseconds, no Node).
 bench: deps $(APP) $(AUDIT) .build/emptyapp $(PEER)/node_modules/.installed
+	go test -run '^$$' -bench LoadAndValidate -benchtime 20x ./envs
 	go run ./bin/bench $(if $(DETAIL),-detail) $(if $(ROUNDS),-rounds $(ROUNDS))
 	go run ./bin/benchservices $(if $(ROUNDS),-rounds $(ROUNDS))
 

@@ -3,6 +3,8 @@ package envs
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // Caps on one env file, checked before any of it is decoded. An env file is
@@ -122,7 +124,7 @@ var listCaps = map[reflect.Type]map[string]listCap{
 		"routedCidrs": {MaxRoutedCidrs, "ranges", "each private route table takes a route per range (50 per table, shared with onPremCidrs) and the Direct Connect BGP session 100 prefixes; list networks, not hosts"},
 	},
 	reflect.TypeFor[Cluster](): {
-		"addons":     {len(ManagedAddons), "add-ons", "one per managed add-on"},
+		"addons":     {len(spec.PinnedAddons), "add-ons", "one per managed add-on"},
 		"nodeGroups": {MaxNodeGroups, "node groups", "EKS takes 30 managed node groups per cluster (its default quota)"},
 	},
 	reflect.TypeFor[Istio](): {

@@ -1,5 +1,7 @@
 package envs
 
+import "github.com/ecplatform/eks-platform/spec"
+
 // Cluster is one EKS cluster of the environment, in its own stack
 // <env>-cluster-<name>. A second cluster at a newer version is how a whole
 // cluster is upgraded or canaried: Route 53 weights move traffic between them.
@@ -156,18 +158,5 @@ func (g NodeGroup) ID() string {
 	if g.Name != "" {
 		return g.Name
 	}
-	return DefaultNodeGroupName(g.Pool, g.Version)
-}
-
-// DefaultNodeGroupName is the name of a group that sets none.
-func DefaultNodeGroupName(pool, version string) string { return pool + "-" + dashed(version) }
-
-func dashed(version string) string {
-	out := []byte(version)
-	for i, c := range out {
-		if c == '.' {
-			out[i] = '-'
-		}
-	}
-	return string(out)
+	return spec.DefaultNodeGroupName(g.Pool, g.Version)
 }

@@ -1,5 +1,7 @@
 package envs
 
+import "github.com/ecplatform/eks-platform/spec"
+
 // Defaults applied to fields a config leaves unset.
 const (
 	DefaultNodeDiskSizeGiB = 50
@@ -81,7 +83,7 @@ func SetDefaults(c *Config) {
 		c.Delivery.GitHubEnvironment = c.Name
 	}
 	if c.Delivery.CdkQualifier == "" {
-		c.Delivery.CdkQualifier = "hnb659fds"
+		c.Delivery.CdkQualifier = spec.DefaultCDKQualifier
 	}
 	setServiceDefaults(c)
 	setMeshDefaults(c)

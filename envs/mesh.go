@@ -2,11 +2,10 @@ package envs
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/ecplatform/eks-platform/constructs/cluster"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // Istio is a cluster's service mesh (docs/runbook.md, "Istio"): Istio in
@@ -73,9 +72,7 @@ type Datadog struct {
 }
 
 var (
-	secretArnPattern  = regexp.MustCompile(`^arn:aws:secretsmanager:([a-z0-9-]+):([0-9]{12}):secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
-	jsonFieldPattern  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
-	istioRevisionList = strings.Join(cluster.IstioRevisions(), ", ")
+	istioRevisionList = strings.Join(spec.IstioRevisions(), ", ")
 )
 
 // setMeshDefaults fills what Istio and Datadog leave out.
@@ -87,17 +84,17 @@ func setMeshDefaults(c *Config) {
 		}
 		newest := -1
 		for _, r := range m.Revisions {
-			if k := slices.Index(cluster.IstioRevisions(), r); k > newest {
+			if k := slices.Index(spec.IstioRevisions(), r); k > newest {
 				newest, m.Revision = k, r
 			}
 		}
 	}
 	if d := c.Datadog; d != nil {
 		if d.ApiKeyField == "" {
-			d.ApiKeyField = cluster.DefaultDatadogApiKeyField
+			d.ApiKeyField = spec.DefaultDatadogApiKeyField
 		}
 		if d.Site == "" {
-			d.Site = "datadoghq.com"
+			d.Site = spec.DefaultDatadogSite
 		}
 	}
 }
@@ -115,8 +112,8 @@ func validateIstio(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 		errs.Add(rp, "at most 2 revisions run side by side (the one the namespaces leave and the one they move to), got %d: remove the oldest once no namespace uses it", n)
 	}
 	for i, r := range m.Revisions {
-		if _, ok := cluster.LookupIstioRelease(r); !ok {
-			errs.NotSupported(rp.Index(i), r, cluster.IstioRevisions())
+		if _, ok := spec.LookupIstioRelease(r); !ok {
+			errs.NotSupported(rp.Index(i), r, spec.IstioRevisions())
 		}
 		if j := slices.Index(m.Revisions, r); j != i {
 			errs.Add(rp.Index(i), "%q is also revisions[%d]: list each revision once", r, j)
@@ -173,18 +170,18 @@ func validateDatadog(c *Config, errs *ErrorList) {
 	}
 	p := NewPath("datadog")
 	ap := p.Child("apiKeySecretArn")
-	switch m := secretArnPattern.FindStringSubmatch(d.ApiKeySecretArn); {
+	switch region, account, ok := spec.ParseSecretArn(d.ApiKeySecretArn); {
 	case d.ApiKeySecretArn == "":
 		errs.Required(ap, "the full ARN of the Secrets Manager secret holding the Datadog API key (never the key itself)")
-	case m == nil:
+	case !ok:
 		errs.Invalid(ap, fmt.Sprintf("%q", d.ApiKeySecretArn), "must be a Secrets Manager secret's full ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (the console shows it): a name or a partial ARN would make the Agents' roles read every secret it prefixes")
-	case m[1] != c.Region || m[2] != c.Account:
-		errs.Add(ap, "the secret is in %s of account %s; it must be in this env's %s of account %s, where the Agents' roles may read it", m[1], m[2], c.Region, c.Account)
+	case region != c.Region || account != c.Account:
+		errs.Add(ap, "the secret is in %s of account %s; it must be in this env's %s of account %s, where the Agents' roles may read it", region, account, c.Region, c.Account)
 	}
-	if !jsonFieldPattern.MatchString(d.ApiKeyField) {
+	if !spec.IsSecretJSONField(d.ApiKeyField) {
 		errs.Invalid(p.Child("apiKeyField"), fmt.Sprintf("%q", d.ApiKeyField), "must be the JSON field of the secret that holds the key, e.g. apiKey")
 	}
-	if !slices.Contains(cluster.DatadogSites, d.Site) {
-		errs.NotSupported(p.Child("site"), d.Site, cluster.DatadogSites)
+	if !slices.Contains(spec.DatadogSites, d.Site) {
+		errs.NotSupported(p.Child("site"), d.Site, spec.DatadogSites)
 	}
 }

@@ -3,7 +3,7 @@ package envs
 import (
 	"slices"
 
-	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // Monitoring is how the on-call engineer learns of an outage first.
@@ -44,8 +44,8 @@ type LogLevel string
 // LogLevels are the levels that may alert, most severe last: the ones the
 // alerting log group counts.
 var LogLevels = func() []LogLevel {
-	out := make([]LogLevel, len(logging.Levels))
-	for i, l := range logging.Levels {
+	out := make([]LogLevel, len(spec.Levels))
+	for i, l := range spec.Levels {
 		out[i] = LogLevel(l)
 	}
 	return out

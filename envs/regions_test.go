@@ -11,7 +11,7 @@ import (
 func TestEveryRegionHasAnImageRegistry(t *testing.T) {
 	for region := range regionAZs {
 		if !imageRegistryKnown(region) {
-			t.Errorf("%s: no Amazon EKS image registry account in constructs/cluster/registry.go", region)
+			t.Errorf("%s: no Amazon EKS image registry account in spec/registry.go", region)
 		}
 	}
 	t.Run("a region without one", func(t *testing.T) {

@@ -1,7 +1,7 @@
 package envs
 
 import (
-	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // Security is the env's runtime security.
@@ -36,8 +36,8 @@ const DefaultFalcoMinPriority FalcoPriority = "notice"
 
 // FalcoPriorities are Falco's priorities, most severe first.
 var FalcoPriorities = func() []FalcoPriority {
-	out := make([]FalcoPriority, len(logging.FalcoPriorities))
-	for i, p := range logging.FalcoPriorities {
+	out := make([]FalcoPriority, len(spec.FalcoPriorities))
+	for i, p := range spec.FalcoPriorities {
 		out[i] = FalcoPriority(p)
 	}
 	return out
@@ -55,5 +55,5 @@ func validateSecurity(c *Config, errs *ErrorList) {
 			return
 		}
 	}
-	errs.Add(p.Child("minPriority"), "must be one of Falco's priorities %v, got %q (lowercase, as falco.yaml spells them)", logging.FalcoPriorities, f.MinPriority)
+	errs.Add(p.Child("minPriority"), "must be one of Falco's priorities %v, got %q (lowercase, as falco.yaml spells them)", spec.FalcoPriorities, f.MinPriority)
 }

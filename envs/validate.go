@@ -9,14 +9,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ecplatform/eks-platform/constructs/delivery"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var (
 	namePattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,9}$`)
 	accountPattern   = regexp.MustCompile(`^[0-9]{12}$`)
-	uuidPattern      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	tgwPattern       = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
 	privateIPv4Space = []netip.Prefix{
 		netip.MustParsePrefix("10.0.0.0/8"),
 		netip.MustParsePrefix("172.16.0.0/12"),
@@ -114,7 +112,7 @@ func validateIdentity(c *Config, errs *ErrorList) {
 	case !knownRegion:
 		errs.Add(NewPath("region"), "unknown AWS region %q: use a region name such as ap-northeast-1", c.Region)
 	case !imageRegistryKnown(c.Region):
-		errs.Add(NewPath("region"), "no Amazon EKS image registry is known for %s, where the clusters pull the Load Balancer Controller's image: add the region's account to constructs/cluster/registry.go from the EKS docs (\"View Amazon container image registries\")", c.Region)
+		errs.Add(NewPath("region"), "no Amazon EKS image registry is known for %s, where the clusters pull the Load Balancer Controller's image: add the region's account to spec/registry.go from the EKS docs (\"View Amazon container image registries\")", c.Region)
 	}
 	if len(c.AvailabilityZones) != 3 {
 		errs.Add(azPath, "must list exactly 3 availability zones, got %d", len(c.AvailabilityZones))
@@ -202,7 +200,7 @@ func validateDirectConnect(dx DirectConnect, p *Path, errs *ErrorList) {
 		switch {
 		case dx.VGW.DirectConnectGatewayID == "":
 			errs.Required(vp.Child("directConnectGatewayId"), "the Direct Connect gateway's id (a UUID)")
-		case !uuidPattern.MatchString(dx.VGW.DirectConnectGatewayID):
+		case !spec.IsDirectConnectGatewayID(dx.VGW.DirectConnectGatewayID):
 			errs.Invalid(vp.Child("directConnectGatewayId"), fmt.Sprintf("%q", dx.VGW.DirectConnectGatewayID), "must be a Direct Connect gateway id (a lowercase UUID)")
 		}
 		if asn := dx.VGW.AmazonSideAsn; !privateASN(asn) {
@@ -217,7 +215,7 @@ func validateDirectConnect(dx DirectConnect, p *Path, errs *ErrorList) {
 		switch {
 		case dx.TGW.TransitGatewayID == "":
 			errs.Required(tp.Child("transitGatewayId"), "the Transit Gateway's id, tgw-...")
-		case !tgwPattern.MatchString(dx.TGW.TransitGatewayID):
+		case !spec.IsTransitGatewayID(dx.TGW.TransitGatewayID):
 			errs.Invalid(tp.Child("transitGatewayId"), fmt.Sprintf("%q", dx.TGW.TransitGatewayID), "must be a Transit Gateway id (tgw- and 8 to 17 hex digits)")
 		}
 	}
@@ -311,33 +309,27 @@ func (c *Config) errAt(p *Path, format string, args ...any) *FieldError {
 	return &FieldError{File: c.file, Line: c.src.lineOf(p), Path: p, Detail: fmt.Sprintf(format, args...)}
 }
 
-var (
-	repoPattern      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
-	ghEnvPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
-	qualifierPattern = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
-)
-
 func validateDelivery(c *Config, p *Path, errs *ErrorList) {
 	d := c.Delivery
 	switch {
 	case d.Repository == "":
 		errs.Required(p.Child("repository"), "the GitHub repository that deploys, owner/name")
-	case !repoPattern.MatchString(d.Repository):
+	case !spec.IsGitHubRepository(d.Repository):
 		errs.Invalid(p.Child("repository"), fmt.Sprintf("%q", d.Repository), "must be owner/name with no wildcard: the deploy role trusts exactly this repository")
 	}
 	switch {
-	case !ghEnvPattern.MatchString(d.GitHubEnvironment):
+	case !spec.IsGitHubEnvironment(d.GitHubEnvironment):
 		errs.Invalid(p.Child("githubEnvironment"), fmt.Sprintf("%q", d.GitHubEnvironment), "must be a GitHub environment name with no wildcard")
 	case c.Protection.RetainStatefulResources && d.GitHubEnvironment != c.Name:
 		// Another environment's rules (or none, as dev's) would gate this
 		// env's deploy role.
 		errs.Add(p.Child("githubEnvironment"), "must be %q, the env's own name, in an env that keeps its data (protection.retainStatefulResources): its deploy role then trusts only the GitHub environment whose reviewers and branch rules guard it, got %q", c.Name, d.GitHubEnvironment)
 	}
-	if !qualifierPattern.MatchString(d.CdkQualifier) {
+	if !spec.IsCDKQualifier(d.CdkQualifier) {
 		errs.Invalid(p.Child("cdkQualifier"), fmt.Sprintf("%q", d.CdkQualifier), "must be the CDK bootstrap qualifier (1-10 lowercase letters or digits)")
 	}
 	if arn := d.ExistingOidcProviderArn; arn != "" {
-		want := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", c.Account, delivery.GitHubIssuer)
+		want := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", c.Account, spec.GitHubIssuer)
 		if arn != want {
 			errs.Invalid(p.Child("existingOidcProviderArn"), fmt.Sprintf("%q", arn), fmt.Sprintf("must be this account's GitHub Actions OIDC provider, %s", want))
 		}
@@ -420,11 +412,6 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 	}
 }
 
-var (
-	slackWorkspacePattern = regexp.MustCompile(`^[0-9A-Z]{1,255}$`)
-	slackChannelPattern   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
-)
-
 // MinProductionLogRetentionDays is the shortest CloudWatch Logs retention an
 // env with termination protection takes: AWS Control Tower's CT.CLOUDWATCH.PR.2
 // refuses a log group kept less than a year.
@@ -457,10 +444,10 @@ func validateLogRetention(c *Config, p *Path, errs *ErrorList) {
 
 func validateMonitoring(m Monitoring, services []string, p *Path, errs *ErrorList) {
 	sp := p.Child("slack")
-	if !slackWorkspacePattern.MatchString(m.Slack.WorkspaceID) {
+	if !spec.IsSlackWorkspaceID(m.Slack.WorkspaceID) {
 		errs.Invalid(sp.Child("workspaceId"), fmt.Sprintf("%q", m.Slack.WorkspaceID), "must be the Slack workspace id shown in the AWS Chatbot console, e.g. T01234567")
 	}
-	if !slackChannelPattern.MatchString(m.Slack.ChannelID) {
+	if !spec.IsSlackChannelID(m.Slack.ChannelID) {
 		errs.Invalid(sp.Child("channelId"), fmt.Sprintf("%q", m.Slack.ChannelID), "must be the Slack channel id (channel details, bottom), e.g. C01234567")
 	}
 	if m.CanaryEveryMinutes < 1 || m.CanaryEveryMinutes > 60 {

@@ -4,11 +4,11 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // logRetentionDays are the retention periods CloudWatch Logs accepts.
-var logRetentionDays = logging.RetentionDaysAccepted()
+var logRetentionDays = spec.RetentionDaysAccepted()
 
 func validateAlertingLogs(a AlertingLogs, services []string, p *Path, errs *ErrorList) {
 	levels := make([]string, len(LogLevels))

@@ -9,12 +9,12 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var (
 	clusterNamePattern  = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
-	poolPattern         = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
-	nodeGroupName       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
 	roleArnPattern      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	// Graviton families carry a "g" right after the generation digit
@@ -93,13 +93,13 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 			}
 			if other, dup := seenRoles[arn]; dup {
 				errs.Add(rp, "%s is also listed in %s: a role gets one access entry", arn, other)
-			} else if other, dup := entryIDs[accessEntryID(arn, c.Account)]; dup {
+			} else if other, dup := entryIDs[spec.AccessEntryID(arn, c.Account)]; dup {
 				// Access entries are keyed by role name (and account, for
 				// another account's role).
-				errs.Add(rp, "%s and %s would have the same access entry, %s: rename one of the roles", other, arn, accessEntryID(arn, c.Account))
+				errs.Add(rp, "%s and %s would have the same access entry, %s: rename one of the roles", other, arn, spec.AccessEntryID(arn, c.Account))
 			}
 			seenRoles[arn] = rp.String()
-			entryIDs[accessEntryID(arn, c.Account)] = arn
+			entryIDs[spec.AccessEntryID(arn, c.Account)] = arn
 		}
 	}
 	addonNames := make([]string, 0, len(cl.Addons))
@@ -110,8 +110,8 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 	for _, name := range addonNames {
 		ap := p.Child("addons").Key(name)
 		switch {
-		case !slices.Contains(ManagedAddons, name):
-			errs.NotSupported(ap, name, ManagedAddons)
+		case !slices.Contains(spec.PinnedAddons, name):
+			errs.NotSupported(ap, name, spec.PinnedAddons)
 		case !addonVersionPattern.MatchString(cl.Addons[name]):
 			errs.Invalid(ap, fmt.Sprintf("%q", cl.Addons[name]), "must be an EKS add-on version such as v1.19.2-eksbuild.1")
 		}
@@ -133,7 +133,7 @@ func validateNodeGroups(cl Cluster, cpMinor int, cpOK bool, p *Path, errs *Error
 		switch {
 		case g.Pool == "":
 			errs.Required(gp.Child("pool"), "the workload pool, e.g. general")
-		case !poolPattern.MatchString(g.Pool):
+		case !spec.IsPoolName(g.Pool):
 			errs.Invalid(gp.Child("pool"), fmt.Sprintf("%q", g.Pool), "must be 1-16 lowercase letters or digits starting with a letter")
 		}
 		if g.Pool != "" && !slices.Contains(pools, g.Pool) {
@@ -144,11 +144,11 @@ func validateNodeGroups(cl Cluster, cpMinor int, cpOK bool, p *Path, errs *Error
 			switch {
 			case ngMinor > cpMinor:
 				errs.Add(gp.Child("version"), "%s is newer than the control plane (%s): upgrade the cluster's version first", g.Version, cl.Version)
-			case cpMinor-ngMinor > MaxNodeSkewMinors:
-				errs.Add(gp.Child("version"), "%s is %d minors behind the control plane (%s); EKS allows at most %d: upgrade this pool's nodes before the control plane", g.Version, cpMinor-ngMinor, cl.Version, MaxNodeSkewMinors)
+			case cpMinor-ngMinor > spec.MaxNodeSkewMinors:
+				errs.Add(gp.Child("version"), "%s is %d minors behind the control plane (%s); EKS allows at most %d: upgrade this pool's nodes before the control plane", g.Version, cpMinor-ngMinor, cl.Version, spec.MaxNodeSkewMinors)
 			}
 		}
-		if g.Name != "" && !nodeGroupName.MatchString(g.Name) {
+		if g.Name != "" && !spec.IsNodeGroupName(g.Name) {
 			errs.Invalid(gp.Child("name"), fmt.Sprintf("%q", g.Name), "must be 2-40 lowercase letters, digits or -, starting with a letter")
 		}
 		if g.Pool != "" && g.Version != "" {
@@ -297,7 +297,7 @@ func validateLabel(key, value string, p *Path, what string, errs *ErrorList) {
 // EKS offers and returns its minor number.
 func validateVersion(v string, p *Path, errs *ErrorList) (int, bool) {
 	if v == "" {
-		errs.Required(p, fmt.Sprintf("a Kubernetes minor version, one of %s", strings.Join(SupportedKubernetesVersions(), ", ")))
+		errs.Required(p, fmt.Sprintf("a Kubernetes minor version, one of %s", strings.Join(spec.SupportedVersions(), ", ")))
 		return 0, false
 	}
 	minor, ok := kubernetesMinor(v)
@@ -305,8 +305,8 @@ func validateVersion(v string, p *Path, errs *ErrorList) (int, bool) {
 		errs.Invalid(p, fmt.Sprintf("%q", v), "must be a Kubernetes minor version such as \"1.33\" (quoted: 1.30 unquoted is the number 1.3)")
 		return 0, false
 	}
-	if !slices.Contains(SupportedKubernetesVersions(), v) {
-		errs.Add(p, "EKS does not offer Kubernetes %s here; supported: %s", v, strings.Join(SupportedKubernetesVersions(), ", "))
+	if !slices.Contains(spec.SupportedVersions(), v) {
+		errs.Add(p, "EKS does not offer Kubernetes %s here; supported: %s", v, strings.Join(spec.SupportedVersions(), ", "))
 		return minor, false
 	}
 	return minor, true

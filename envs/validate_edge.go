@@ -11,13 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ecplatform/eks-platform/constructs/edge"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var (
 	zoneIDPattern  = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 	dnsNamePattern = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	labelPattern   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 )
 
 func validateEdge(c *Config, errs *ErrorList) {
@@ -37,7 +36,7 @@ func validateEdge(c *Config, errs *ErrorList) {
 	}
 	g, gp := e.ApiGateway, p.Child("apiGateway")
 	for field, v := range map[string]string{"namespace": g.Namespace, "service": g.Service, "canaryService": g.CanaryService} {
-		if !labelPattern.MatchString(v) {
+		if !spec.IsDNSLabel(v) {
 			errs.Invalid(gp.Child(field), fmt.Sprintf("%q", v), "must be a Kubernetes name (lowercase letters, digits, -)")
 		}
 	}
@@ -122,10 +121,10 @@ func validateClusterWeights(c *Config, p *Path, errs *ErrorList) {
 }
 
 func validateWaf(w Waf, p *Path, errs *ErrorList) {
-	if w.RateLimit < edge.MinRateLimit {
-		errs.Add(p.Child("rateLimit"), "must be at least %d (WAF's minimum), got %d", edge.MinRateLimit, w.RateLimit)
+	if w.RateLimit < spec.MinRateLimit {
+		errs.Add(p.Child("rateLimit"), "must be at least %d (WAF's minimum), got %d", spec.MinRateLimit, w.RateLimit)
 	}
-	if !slices.Contains(edge.RateWindows, w.RateWindowSeconds) {
+	if !slices.Contains(spec.RateWindows, w.RateWindowSeconds) {
 		errs.Add(p.Child("rateWindowSeconds"), "WAF evaluates rate limits over 60, 120, 300 or 600 seconds, got %d", w.RateWindowSeconds)
 	}
 	var allow []struct {

@@ -4,22 +4,12 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/ecplatform/eks-platform/constructs/cluster"
-	"github.com/ecplatform/eks-platform/constructs/logging"
-	"github.com/ecplatform/eks-platform/constructs/service"
-)
-
-var (
-	catalogName   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,28}[a-z0-9]$`)
-	engineVersion = regexp.MustCompile(`^1[3-7]\.[0-9]{1,2}$`)
-	keyAttribute  = regexp.MustCompile(`^([A-Za-z0-9_.-]{1,255}):(S|N|B)$`)
-	routePrefix   = regexp.MustCompile(`^/([A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*)?$`)
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // maxRoutePrefix keeps a prefix readable in the route table and the review.
@@ -27,7 +17,7 @@ const maxRoutePrefix = 200
 
 // reservedNamespaces are namespaces a service may not be named after: the
 // cluster's own and the platform's.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", logging.FalcoNamespace, cluster.IstioNamespace, cluster.DatadogNamespace}
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", spec.FalcoNamespace, spec.IstioNamespace, spec.DatadogNamespace}
 
 func validateServices(c *Config, errs *ErrorList) {
 	p := NewPath("services")
@@ -41,7 +31,7 @@ func validateServices(c *Config, errs *ErrorList) {
 	for i, s := range c.Services {
 		sp := p.Index(i)
 		switch j, dup := names[s.Name]; {
-		case !catalogName.MatchString(s.Name):
+		case !spec.IsServiceName(s.Name):
 			errs.Invalid(sp.Child("name"), fmt.Sprintf("%q", s.Name), "must be 2-30 lowercase letters, digits or -, starting with a letter")
 		case dup:
 			errs.Add(sp.Child("name"), "%q is also services[%d]: each service is listed once", s.Name, j)
@@ -99,7 +89,7 @@ func validateServices(c *Config, errs *ErrorList) {
 			switch {
 			case len(r.Prefix) > maxRoutePrefix:
 				errs.Add(rp.Child("prefix"), "must be at most %d characters, got %d", maxRoutePrefix, len(r.Prefix))
-			case !routePrefix.MatchString(r.Prefix):
+			case !spec.IsRoutePrefix(r.Prefix):
 				errs.Invalid(rp.Child("prefix"), fmt.Sprintf("%q", r.Prefix), "must be a path prefix such as /api/members: starting with /, no trailing /, no empty segment, letters, digits and _ . ~ - only")
 			}
 			if other, dup := prefixes[r.Prefix]; dup {
@@ -152,11 +142,11 @@ func validateDataStore(c *Config, d DataStore, p *Path, errs *ErrorList) {
 			return
 		}
 		tp := p.Child("dynamodb")
-		if !keyAttribute.MatchString(d.DynamoDB.PartitionKey) {
+		if _, _, ok := spec.ParseKeyAttribute(d.DynamoDB.PartitionKey); !ok {
 			errs.Invalid(tp.Child("partitionKey"), fmt.Sprintf("%q", d.DynamoDB.PartitionKey), "must be attribute:type with the type S, N or B, e.g. pk:S")
 		}
-		if sk := d.DynamoDB.SortKey; sk != "" && !keyAttribute.MatchString(sk) {
-			errs.Invalid(tp.Child("sortKey"), fmt.Sprintf("%q", sk), "must be attribute:type with the type S, N or B, e.g. sk:S")
+		if _, _, ok := spec.ParseKeyAttribute(d.DynamoDB.SortKey); d.DynamoDB.SortKey != "" && !ok {
+			errs.Invalid(tp.Child("sortKey"), fmt.Sprintf("%q", d.DynamoDB.SortKey), "must be attribute:type with the type S, N or B, e.g. sk:S")
 		}
 	}
 }
@@ -179,8 +169,8 @@ func validateAurora(c *Config, a *Aurora, p *Path, errs *ErrorList) {
 			errs.Add(p.Child("maxAcu"), "must be >= minAcu (%g), got %g", a.MinAcu, a.MaxAcu)
 		}
 	case AuroraProvisioned:
-		if _, ok := service.InstanceMemoryGiB(a.InstanceClass); !ok {
-			errs.Invalid(p.Child("instanceClass"), fmt.Sprintf("%q", a.InstanceClass), "must be an Aurora PostgreSQL instance class, "+service.InstanceClasses())
+		if _, ok := spec.InstanceMemoryGiB(a.InstanceClass); !ok {
+			errs.Invalid(p.Child("instanceClass"), fmt.Sprintf("%q", a.InstanceClass), "must be an Aurora PostgreSQL instance class, "+spec.InstanceClasses())
 		}
 	default:
 		errs.NotSupported(p.Child("capacity"), a.Capacity, []string{string(AuroraServerless), string(AuroraProvisioned)})
@@ -190,15 +180,15 @@ func validateAurora(c *Config, a *Aurora, p *Path, errs *ErrorList) {
 	} else if a.Instances < 2 && c.Protection.RetainStatefulResources {
 		errs.Add(p.Child("instances"), "must be at least 2 in an env that keeps its data: a reader in another AZ to fail over to, got %d", a.Instances)
 	}
-	if !engineVersion.MatchString(a.EngineVersion) {
+	if _, ok := spec.AuroraEngineMajor(a.EngineVersion); !ok {
 		errs.Invalid(p.Child("engineVersion"), fmt.Sprintf("%q", a.EngineVersion), "must be an Aurora PostgreSQL version such as \"16.6\"")
 	}
 	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > 35 {
 		errs.Add(p.Child("backupRetentionDays"), "Aurora keeps backups 1 to 35 days, got %d", a.BackupRetentionDays)
 	}
 	for _, class := range strings.Split(a.AuditLog, ",") {
-		if !slices.Contains(service.PgauditClasses, strings.TrimSpace(class)) {
-			errs.Add(p.Child("auditLog"), "%q is not a pgaudit.log class; use a comma list of %s", class, strings.Join(service.PgauditClasses, ", "))
+		if !slices.Contains(spec.PgauditClasses, strings.TrimSpace(class)) {
+			errs.Add(p.Child("auditLog"), "%q is not a pgaudit.log class; use a comma list of %s", class, strings.Join(spec.PgauditClasses, ", "))
 		}
 	}
 	if strings.Contains(a.AuditLog, "none") && c.Protection.TerminationProtection {

@@ -2,7 +2,7 @@ package stacks
 
 // deployedAccessEntryIDs are, by cluster stack, the access entries deployed
 // with an id by list position (Admin0, ReadOnly0) before ids were keyed by
-// role (cluster.AccessEntryID), by principal. Each keeps its id: renamed,
+// role (spec.AccessEntryID), by principal. Each keeps its id: renamed,
 // an entry would be created before the old one is deleted, which EKS
 // refuses for the same principal, and the deploy would fail. Keyed by
 // principal, these ids are as stable as the new ones: they follow their

@@ -12,6 +12,7 @@ import (
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // ClusterStack is <env>-cluster-<name>: one EKS cluster and its node groups.
@@ -49,7 +50,7 @@ var taintEffects = map[envs.TaintEffect]awseksv2.TaintEffect{
 func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net *NetworkStack, logs *LoggingStack) *ClusterStack {
 	s := &ClusterStack{ShortName: cl.Name, Retiring: cl.State == envs.ClusterRetiring,
 		Stack: newClusterPartStack(stage, cfg, cl, "cluster-"+cl.Name, "EKS cluster "+cl.Name+" ("+cl.Version+") and its versioned node groups")}
-	version, _ := cluster.LookupVersion(cl.Version)
+	version, _ := spec.LookupVersion(cl.Version)
 	layer := awslambda.NewLayerVersion(s.Stack, jsii.String("KubectlLayer"), &awslambda.LayerVersionProps{
 		Code:        awslambda.Code_FromAsset(jsii.String(filepath.Join(nodeModules(), version.KubectlLayerPackage, "lib", "layer.zip")), nil),
 		Description: jsii.String("kubectl and helm from " + version.KubectlLayerPackage),
@@ -77,7 +78,6 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		awscdk.Tags_Of(s.Cluster.Cluster.Node().DefaultChild()).Add(jsii.String(cluster.TagState), jsii.String(cluster.StateRetiring), nil)
 	}
 	for _, g := range cl.NodeGroups {
-		ami, _ := cluster.LookupAmiType(string(g.AmiType))
 		var taints []*awseksv2.TaintSpec
 		for _, t := range g.Taints {
 			taints = append(taints, &awseksv2.TaintSpec{Key: jsii.String(t.Key), Value: jsii.String(t.Value), Effect: taintEffects[t.Effect]})
@@ -86,7 +86,7 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			Name:          g.ID(),
 			Pool:          g.Pool,
 			Version:       g.Version,
-			AmiType:       ami.Type,
+			AmiType:       cluster.NodegroupAmiType(string(g.AmiType)),
 			InstanceTypes: g.InstanceTypes,
 			CapacityType:  capacityTypes[g.CapacityType],
 			MinSize:       g.MinSize,

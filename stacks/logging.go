@@ -8,6 +8,7 @@ import (
 	"github.com/ecplatform/eks-platform/constructs/audit"
 	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/envs"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // LoggingStack is <env>-logging: the log archive, the Firehose streams into
@@ -105,7 +106,7 @@ func NewLoggingStack(stage awscdk.Stage, cfg *envs.Config) *LoggingStack {
 		// stream's partition of the falco namespace. Kept when Falco is
 		// turned off: the archive keeps the events.
 		{Name: logging.FalcoEventsTable, Stream: s.AppLogs, Columns: logging.FalcoEventColumns,
-			Within: &logging.Partition{Key: "service", Value: logging.FalcoNamespace}},
+			Within: &logging.Partition{Key: "service", Value: spec.FalcoNamespace}},
 	}
 	if l.NodeSessionLogs.Enabled {
 		// A stream of its own rather than the database audit stream's: a

@@ -11,15 +11,16 @@ import (
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // addonNamespaces is where each managed add-on with a Pod Identity
 // association runs its service accounts: an add-on's association names
 // only the service account.
 var addonNamespaces = map[string]string{
-	cluster.AddonVpcCni:                  "kube-system",
-	cluster.AddonEbsCsiDriver:            "kube-system",
-	cluster.AddonCloudWatchObservability: "amazon-cloudwatch",
+	spec.AddonVpcCni:                  "kube-system",
+	spec.AddonEbsCsiDriver:            "kube-system",
+	spec.AddonCloudWatchObservability: "amazon-cloudwatch",
 }
 
 // podIdentityUse is who a Pod Identity association hands a role to.
@@ -187,7 +188,7 @@ func TestNodesLeaveTheCniToPodIdentity(t *testing.T) {
 				}
 				cniAddons := map[string]string{} // cluster logical id: add-on logical id
 				for id, p := range resourcesOf(tmpl, "AWS::EKS::Addon") {
-					if catalogcheck.Render(p["AddonName"]) != cluster.AddonVpcCni {
+					if catalogcheck.Render(p["AddonName"]) != spec.AddonVpcCni {
 						continue
 					}
 					cl := strings.Trim(catalogcheck.Render(p["ClusterName"]), "<>")

@@ -14,6 +14,7 @@ import (
 	"github.com/ecplatform/eks-platform/internal/assembly"
 	"github.com/ecplatform/eks-platform/internal/retire"
 	"github.com/ecplatform/eks-platform/internal/review"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // doc is an env file as a generic document, edited step by step the way an
@@ -64,7 +65,7 @@ func (d doc) groups(cluster string) []any { return d.cluster(cluster)["nodeGroup
 func (d doc) group(cluster, id string) map[string]any {
 	for _, g := range d.groups(cluster) {
 		m := g.(map[string]any)
-		if m["name"] == id || envs.DefaultNodeGroupName(fmt.Sprint(m["pool"]), fmt.Sprint(m["version"])) == id && m["name"] == nil {
+		if m["name"] == id || spec.DefaultNodeGroupName(fmt.Sprint(m["pool"]), fmt.Sprint(m["version"])) == id && m["name"] == nil {
 			return m
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // chartOf is the HelmChart of chart in a cluster stack, with its values.
@@ -87,8 +88,8 @@ func TestFalcoAsShipped(t *testing.T) {
 						{props, cluster.FalcoChartVersion, cluster.FalcoVersion, at(values, "image", "tag")},
 						{sprops, cluster.FalcosidekickChartVersion, cluster.FalcosidekickVersion, at(svalues, "image", "tag")},
 					} {
-						if c.props["Version"] != c.version || c.props["Repository"] != cluster.FalcoChartRepository || c.props["Namespace"] != logging.FalcoNamespace {
-							t.Errorf("release %v %v of %v in %v, want version %s of %s in %s", c.props["Chart"], c.props["Version"], c.props["Repository"], c.props["Namespace"], c.version, cluster.FalcoChartRepository, logging.FalcoNamespace)
+						if c.props["Version"] != c.version || c.props["Repository"] != cluster.FalcoChartRepository || c.props["Namespace"] != spec.FalcoNamespace {
+							t.Errorf("release %v %v of %v in %v, want version %s of %s in %s", c.props["Chart"], c.props["Version"], c.props["Repository"], c.props["Namespace"], c.version, cluster.FalcoChartRepository, spec.FalcoNamespace)
 						}
 						if c.got != c.image {
 							t.Errorf("%v runs image tag %v, want %s", c.props["Chart"], c.got, c.image)
@@ -109,7 +110,7 @@ func TestFalcoAsShipped(t *testing.T) {
 				t.Run(stack+" Pod Identity role writes only to the alerting group", func(t *testing.T) {
 					var roleID string
 					for _, a := range resourcesOf(tmpl, "AWS::EKS::PodIdentityAssociation") {
-						if a["Namespace"] == logging.FalcoNamespace {
+						if a["Namespace"] == spec.FalcoNamespace {
 							if a["ServiceAccount"] != "falcosidekick" || roleID != "" {
 								t.Fatalf("association %v: want one, for falcosidekick", a)
 							}
@@ -210,7 +211,7 @@ func TestFalcoAsShipped(t *testing.T) {
 				prefix := stream["Prefix"].(string)
 				root := prefix[:strings.Index(prefix, "service=")]
 				bucket := strings.TrimSuffix(strings.Trim(catalogcheck.Render(stream["BucketARN"]), "<>"), ".Arn")
-				want := "s3://<" + bucket + ">/" + root + "service=" + logging.FalcoNamespace + "/"
+				want := "s3://<" + bucket + ">/" + root + "service=" + spec.FalcoNamespace + "/"
 				if got := catalogcheck.Render(table["StorageDescriptor"].(map[string]any)["Location"]); got != want {
 					t.Errorf("falco_events reads %s, Falco's lines land in %s", got, want)
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // appliedObject is one Kubernetes object a template applies, with the
@@ -151,11 +152,11 @@ func TestMeshInjectsOnlyOptedInNamespaces(t *testing.T) {
 					}
 					name := strings.TrimPrefix(key, stack+"/")
 					found = append(found, name)
-					if r.Namespace != cluster.IstioNamespace {
-						t.Errorf("%s: %s in %s, want %s", stack, name, r.Namespace, cluster.IstioNamespace)
+					if r.Namespace != spec.IstioNamespace {
+						t.Errorf("%s: %s in %s, want %s", stack, name, r.Namespace, spec.IstioNamespace)
 					}
 					if rev, ok := strings.CutPrefix(name, "istiod-"); ok {
-						rel, known := cluster.LookupIstioRelease(rev)
+						rel, known := spec.LookupIstioRelease(rev)
 						if !known || r.Version != rel.Version || valueAt(r.Values, "revision") != rev {
 							t.Errorf("%s: %s is chart %s with revision %v, want the pinned %s", stack, name, r.Version, valueAt(r.Values, "revision"), rel.Version)
 						}

@@ -39,8 +39,13 @@ func run() (code int) {
 		}
 	}()
 
-	// Config is loaded and validated before the CDK (and its Node process)
-	// starts: bad config costs milliseconds and never reaches CloudFormation.
+	// Config is loaded and validated before anything starts the CDK's Node
+	// process: envs links no CDK package (envs/nojsii_test.go), and the
+	// CDK packages this program imports only register their types when Go
+	// initializes them; none of ours makes a CDK value at package init
+	// (main_test.go runs this with no Node to start). So bad config costs
+	// milliseconds of checks (make bench) and never reaches CloudFormation;
+	// awscdk.NewApp below is the first call that starts Node.
 	ctx := cliContext()
 	cfgs, err := envs.LoadDir(contextString(ctx, "envsDir", "envs"))
 	if err != nil {

@@ -3,7 +3,6 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -15,17 +14,13 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/encryption"
 	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // SessionPreferencesDocument is the name Session Manager reads an account's
 // and region's preferences from: the console creates it the first time
 // someone saves preferences, and an account holds one.
 const SessionPreferencesDocument = "SSM-SessionManagerRunShell"
-
-var (
-	sessionLogGroupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
-	parameterName       = regexp.MustCompile(`^(/[a-zA-Z0-9_.-]+)+$`)
-)
 
 // NodeSessionLogsProps configures NodeSessionLogs.
 type NodeSessionLogsProps struct {
@@ -54,7 +49,7 @@ type NodeSessionLogsProps struct {
 // Validate reports every problem with the props.
 func (p NodeSessionLogsProps) Validate() error {
 	var errs []error
-	if !sessionLogGroupName.MatchString(p.LogGroupName) {
+	if !spec.IsLogGroupName(p.LogGroupName) {
 		errs = append(errs, fmt.Errorf("logGroupName: must be a log group name (1-512 of A-Za-z0-9 . - _ / #), got %q", p.LogGroupName))
 	}
 	if p.RetentionDays < 1 {
@@ -63,7 +58,7 @@ func (p NodeSessionLogsProps) Validate() error {
 	if p.Archive == nil || p.Archive.SubscriptionRole == nil {
 		errs = append(errs, errors.New("archive: required, a LogDeliveryStream made FromCloudWatchLogs (it decompresses the batches and has the role subscription filters put records with)"))
 	}
-	if !parameterName.MatchString(p.KeyArnParameter) {
+	if !spec.IsParameterPath(p.KeyArnParameter) {
 		errs = append(errs, fmt.Errorf("keyArnParameter: must be an SSM parameter path such as /platform/prd/node-sessions/key-arn, got %q", p.KeyArnParameter))
 	}
 	if p.IdleSessionTimeoutMinutes < 1 || p.IdleSessionTimeoutMinutes > 60 {

@@ -3,11 +3,12 @@ package cluster
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // The access policies of the two kinds of access config grants.
@@ -16,39 +17,8 @@ const (
 	readOnlyAccessPolicy = "AmazonEKSViewPolicy"
 )
 
-// AccessEntryID is the construct id of principal's access entry: keyed by
-// the role, not by its place in a list, so that adding, removing or
-// reordering roles leaves every other entry as it is. A list position as
-// id would hand a removed role's id to the next role: CloudFormation would
-// replace that entry with another principal, creating it first, which EKS
-// refuses (one access entry per principal, and the next role's own entry
-// still holds it). The id does not name the access policy either: moving a
-// role between admins and read-only updates its entry in place. A role of
-// another account than account carries that account, since role names are
-// unique only within one.
-//
-// Ids keep the role name as it is: IAM role names ([\w+=,.@-]) have no
-// "/", the one character construct ids refuse.
-func AccessEntryID(principal, account string) string {
-	acct, name := roleOf(principal)
-	if acct == account {
-		return "Access-" + name
-	}
-	return "Access-" + acct + "-" + name
-}
-
-// roleOf is the account and role name of a role ARN
-// (arn:aws:iam::<account>:role/<path/><name>).
-func roleOf(arn string) (account, name string) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 {
-		account = parts[4]
-	}
-	return account, arn[strings.LastIndex(arn, "/")+1:]
-}
-
 // accessEntryIDs are the construct ids of the props' access entries by
-// principal: AccessEntryID, or the one AccessEntryIDs pins.
+// principal: spec.AccessEntryID, or the one AccessEntryIDs pins.
 func accessEntryIDs(props ClusterProps, account string) (map[string]string, error) {
 	ids := map[string]string{}
 	byID := map[string]string{}
@@ -58,7 +28,7 @@ func accessEntryIDs(props ClusterProps, account string) (map[string]string, erro
 		}
 		id, pinned := props.AccessEntryIDs[arn]
 		if !pinned {
-			id = AccessEntryID(arn, account)
+			id = spec.AccessEntryID(arn, account)
 		}
 		if other, taken := byID[id]; taken {
 			return nil, fmt.Errorf("roles %s and %s: both would be access entry %q", other, arn, id)

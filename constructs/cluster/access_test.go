@@ -15,17 +15,7 @@ func role(name string) string { return "arn:aws:iam::111111111111:role/" + name 
 // centralSRE is a role of another account (a trusted one).
 const centralSRE = "arn:aws:iam::222222222222:role/sre-readonly"
 
-func TestAccessEntryID(t *testing.T) {
-	for _, tc := range []struct{ principal, want string }{
-		{role("platform-admin"), "Access-platform-admin"},
-		{"arn:aws:iam::111111111111:role/teams/payments/oncall", "Access-oncall"},
-		{"arn:aws:iam::111111111111:role/a.b+c=d,e@f_g-h", "Access-a.b+c=d,e@f_g-h"},
-		{centralSRE, "Access-222222222222-sre-readonly"},
-	} {
-		if got := AccessEntryID(tc.principal, "111111111111"); got != tc.want {
-			t.Errorf("AccessEntryID(%s) = %q, want %q", tc.principal, got, tc.want)
-		}
-	}
+func TestAccessEntryIDs(t *testing.T) {
 	t.Run("two roles, one id", func(t *testing.T) {
 		_, err := accessEntryIDs(ClusterProps{
 			AdminRoleArns:  []string{role("a"), role("b")},

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/encryption"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var (
@@ -48,10 +49,10 @@ type ClusterProps struct {
 	ReadOnlyRoleArns []string
 	// AccessEntryIDs pin the construct id of a principal's access entry,
 	// by principal ARN, for entries deployed under another id than
-	// AccessEntryID's: EKS takes one entry per principal, and CloudFormation
+	// spec.AccessEntryID's: EKS takes one entry per principal, and CloudFormation
 	// creates a renamed entry before it deletes the old one, so a deployed
 	// entry cannot change its id.
-	// @default - every entry's id is AccessEntryID's
+	// @default - every entry's id is spec.AccessEntryID's
 	AccessEntryIDs map[string]string
 	// AddonVersions overrides the table's pinned add-on versions by name.
 	AddonVersions map[string]string
@@ -93,8 +94,8 @@ func (p ClusterProps) Validate() error {
 	if p.Vpc == nil {
 		errs = append(errs, errors.New("vpc: required"))
 	}
-	if _, ok := LookupVersion(p.Version); !ok {
-		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", SupportedVersions(), p.Version))
+	if _, ok := spec.LookupVersion(p.Version); !ok {
+		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", spec.SupportedVersions(), p.Version))
 	}
 	if p.ServiceCidr != "" {
 		if pr, err := netip.ParsePrefix(p.ServiceCidr); err != nil || pr.Masked() != pr || pr.Bits() < 12 || pr.Bits() > 24 || !pr.Addr().Is4() || !pr.Addr().IsPrivate() {
@@ -118,8 +119,8 @@ func (p ClusterProps) Validate() error {
 		errs = append(errs, fmt.Errorf("name: must be 1-100 letters, digits, - or _ starting with a letter or digit, got %q", p.Name))
 	}
 	for name := range p.AddonVersions {
-		if !slices.Contains(PinnedAddons, name) {
-			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, PinnedAddons))
+		if !slices.Contains(spec.PinnedAddons, name) {
+			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, spec.PinnedAddons))
 		}
 	}
 	if p.KubectlLayer == nil {
@@ -146,7 +147,7 @@ type Cluster struct {
 	// SecretsKey encrypts Kubernetes secrets.
 	SecretsKey awskms.Key
 	// Version is the version table entry the cluster runs.
-	Version Version
+	Version spec.Version
 	// Addons by add-on name.
 	Addons map[string]awseksv2.Addon
 	// ControlPlaneLogs holds the audit, API and other control-plane logs
@@ -218,7 +219,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		serviceCidr = jsii.String(props.ServiceCidr)
 	}
 	c.Cluster = awseksv2.NewCluster(self, jsii.String("Resource"), &awseksv2.ClusterProps{
-		Version:              c.Version.Kubernetes,
+		Version:              kubernetesVersion(c.Version),
 		ClusterName:          name,
 		ServiceIpv4Cidr:      serviceCidr,
 		Vpc:                  props.Vpc,
@@ -249,7 +250,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 	}
 	c.LoadBalancerController = NewLoadBalancerController(self, "LoadBalancerController", LoadBalancerControllerProps{
 		Cluster:           c.Cluster,
-		DependsOn:         []constructs.IDependable{c.Addons[AddonPodIdentityAgent]},
+		DependsOn:         []constructs.IDependable{c.Addons[spec.AddonPodIdentityAgent]},
 		TargetGroupStacks: props.TargetGroupStacks,
 	})
 	suppressCluster(c)
@@ -279,7 +280,7 @@ func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
 // demux is off so that kubelet's probes reach pods with their own ENI
 // (EKS User Guide, "Security groups for Pods").
 var addonConfiguration = map[string]*map[string]any{
-	AddonVpcCni: {
+	spec.AddonVpcCni: {
 		"env":  map[string]any{"ENABLE_POD_ENI": "true", "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"},
 		"init": map[string]any{"env": map[string]any{"DISABLE_TCP_EARLY_DEMUX": "true"}},
 	},
@@ -289,9 +290,9 @@ var addonConfiguration = map[string]*map[string]any{
 // CNI and the EBS CSI driver get their IAM roles through Pod Identity, on
 // the add-on itself: the nodes' role carries neither's policy.
 func (c *Cluster) addAddons(props ClusterProps) {
-	for _, name := range Addons {
+	for _, name := range spec.Addons {
 		version := c.AddonVersion(name)
-		if name == AddonPodIdentityAgent {
+		if name == spec.AddonPodIdentityAgent {
 			// The cluster creates this add-on itself for Pod Identity service
 			// accounts; pin the one it has rather than adding a duplicate.
 			agent := c.Cluster.EksPodIdentityAgent().(awseksv2.Addon)
@@ -313,11 +314,11 @@ func (c *Cluster) addAddons(props ClusterProps) {
 	// aws-node assigns the pods' IPs (IPv4: the cluster has no IPv6). Node
 	// groups wait for this add-on (AddNodeGroup): a node's aws-node gets
 	// these credentials only if the association exists when its pod starts.
-	c.newAddonRole(c.Construct, "VpcCniRole", c.Addons[AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
+	c.newAddonRole(c.Construct, "VpcCniRole", c.Addons[spec.AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
 		Description:     jsii.String("Amazon VPC CNI (aws-node), through EKS Pod Identity"),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonEKS_CNI_Policy"))},
 	})
-	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
+	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[spec.AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
 		Description:     jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy"))},
 	})

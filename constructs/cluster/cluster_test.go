@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 func TestClusterTemplate(t *testing.T) {
@@ -62,17 +63,17 @@ func TestClusterTemplate(t *testing.T) {
 		}
 	})
 	t.Run("pinned add-ons", func(t *testing.T) {
-		v, _ := LookupVersion("1.34")
-		for _, name := range Addons {
+		v, _ := spec.LookupVersion("1.34")
+		for _, name := range spec.Addons {
 			tmpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{"AddonName": name, "AddonVersion": v.Addons[name]})
 		}
 	})
 	t.Run("add-ons' IAM through Pod Identity, each role for its own service account", func(t *testing.T) {
 		cluster := theCluster(t, tmpl).logicalID
 		for _, tc := range []struct{ addon, namespace, serviceAccount, policy string }{
-			{AddonVpcCni, "kube-system", "aws-node", "AmazonEKS_CNI_Policy"},
-			{AddonEbsCsiDriver, "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"},
-			{AddonCloudWatchObservability, "amazon-cloudwatch", "cloudwatch-agent", "CloudWatchAgentServerPolicy"},
+			{spec.AddonVpcCni, "kube-system", "aws-node", "AmazonEKS_CNI_Policy"},
+			{spec.AddonEbsCsiDriver, "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"},
+			{spec.AddonCloudWatchObservability, "amazon-cloudwatch", "cloudwatch-agent", "CloudWatchAgentServerPolicy"},
 		} {
 			t.Run(tc.addon, func(t *testing.T) {
 				addon := addonNamed(t, tmpl, tc.addon)
@@ -99,7 +100,7 @@ func TestClusterTemplate(t *testing.T) {
 				if !strings.Contains(string(policies), ":iam::aws:policy/"+tc.policy+`"`) {
 					t.Errorf("%s has %s, want %s", roleID, policies, tc.policy)
 				}
-				agent := c.Addons[AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+				agent := c.Addons[spec.AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
 				if deps, _ := addon["DependsOn"].([]any); !slices.Contains(deps, stack.Resolve(agent)) {
 					t.Errorf("%s does not wait for the Pod Identity agent: DependsOn %v", tc.addon, deps)
 				}
@@ -117,7 +118,7 @@ func TestClusterTemplate(t *testing.T) {
 	t.Run("log shipper", func(t *testing.T) {
 		var shipper map[string]any
 		for _, a := range *tmpl.FindResources(jsii.String("AWS::EKS::Addon"), nil) {
-			if (*a)["Properties"].(map[string]any)["AddonName"] == AddonCloudWatchObservability {
+			if (*a)["Properties"].(map[string]any)["AddonName"] == spec.AddonCloudWatchObservability {
 				shipper = *a
 			}
 		}
@@ -125,8 +126,8 @@ func TestClusterTemplate(t *testing.T) {
 			t.Fatal("no amazon-cloudwatch-observability add-on")
 		}
 		p := shipper["Properties"].(map[string]any)
-		if p["AddonVersion"] != c.Version.Addons[AddonCloudWatchObservability] {
-			t.Errorf("add-on version %v, want the pinned %s", p["AddonVersion"], c.Version.Addons[AddonCloudWatchObservability])
+		if p["AddonVersion"] != c.Version.Addons[spec.AddonCloudWatchObservability] {
+			t.Errorf("add-on version %v, want the pinned %s", p["AddonVersion"], c.Version.Addons[spec.AddonCloudWatchObservability])
 		}
 		if a := p["PodIdentityAssociations"].([]any)[0].(map[string]any); a["ServiceAccount"] != "cloudwatch-agent" {
 			t.Errorf("pod identity for %v, want cloudwatch-agent (Fluent Bit and the agent)", a["ServiceAccount"])
@@ -146,7 +147,7 @@ func TestClusterTemplate(t *testing.T) {
 		if !values.ContainerLogs.Enabled || !maps.Equal(values.ContainerLogs.FluentBit.Config.ExtraFiles, prdRoutes.FluentBitFiles()) {
 			t.Errorf("the add-on's Fluent Bit files are not the routes' files: %+v", values)
 		}
-		agent := c.Addons[AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+		agent := c.Addons[spec.AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
 		if deps, _ := shipper["DependsOn"].([]any); !slices.Contains(deps, stack.Resolve(agent)) {
 			t.Errorf("add-on does not wait for the Pod Identity agent: DependsOn %v", deps)
 		}
@@ -204,7 +205,7 @@ func TestClusterTemplate(t *testing.T) {
 	})
 	t.Run("nodes leave the VPC CNI's rights to aws-node's Pod Identity", func(t *testing.T) {
 		resources := (*tmpl.ToJSON())["Resources"].(map[string]any)
-		cni := c.Addons[AddonVpcCni].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
+		cni := c.Addons[spec.AddonVpcCni].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
 		for id, ng := range *tmpl.FindResources(jsii.String("AWS::EKS::Nodegroup"), nil) {
 			roleID := (*ng)["Properties"].(map[string]any)["NodeRole"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
 			role := resources[roleID].(map[string]any)

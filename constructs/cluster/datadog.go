@@ -13,12 +13,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
-// Where the Datadog Agent runs, and the Kubernetes Secret its pods read the
-// API key's handle from.
+// The Datadog Agent's Helm release (in spec.DatadogNamespace), and the
+// Kubernetes Secret its pods read the API key's handle from.
 const (
-	DatadogNamespace     = "datadog"
 	DatadogRelease       = "datadog"
 	DatadogApiKeySecret  = "datadog-api-key"
 	DatadogApiKeySecretK = "api-key"
@@ -31,21 +31,8 @@ const (
 	DatadogClusterAgentServiceAccount = DatadogRelease + "-cluster-agent"
 )
 
-// DatadogSites are the Datadog sites an Agent may send to.
-var DatadogSites = []string{"datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com"}
-
-// DefaultDatadogApiKeyField is the JSON field of the API key in a secret of
-// Secrets Manager's DatadogApiKey type ({"apiKey": ..., "apiKeyId": ...}).
-const DefaultDatadogApiKeyField = "apiKey"
-
-var (
-	// A secret's full ARN: its name and the 6 characters Secrets Manager
-	// appends, so that a policy on it names that secret and no other.
-	secretArn = regexp.MustCompile(`^arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
-	jsonField = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
-	// A Datadog tag: key:value, lowercase letters, digits and _ - . / :
-	datadogTag = regexp.MustCompile(`^[a-z][a-z0-9_./-]*:[a-z0-9_./:-]+$`)
-)
+// A Datadog tag: key:value, lowercase letters, digits and _ - . / :
+var datadogTag = regexp.MustCompile(`^[a-z][a-z0-9_./-]*:[a-z0-9_./:-]+$`)
 
 // DatadogProps configures the Datadog Agent of one cluster.
 type DatadogProps struct {
@@ -56,10 +43,10 @@ type DatadogProps struct {
 	// Required.
 	ApiKeySecretArn string
 	// ApiKeyField is the JSON field of the secret that holds the key.
-	// @default DefaultDatadogApiKeyField
+	// @default spec.DefaultDatadogApiKeyField
 	ApiKeyField string
 	// Site is the Datadog site the Agents send to.
-	// @default "datadoghq.com"
+	// @default spec.DefaultDatadogSite
 	Site string
 	// Env is the environment's name, the env tag of everything the Agents
 	// send (and the default env of APM traces). Required.
@@ -69,14 +56,14 @@ type DatadogProps struct {
 // Validate reports every problem with the props.
 func (p DatadogProps) Validate() error {
 	var errs []error
-	if !secretArn.MatchString(p.ApiKeySecretArn) {
+	if _, _, ok := spec.ParseSecretArn(p.ApiKeySecretArn); !ok {
 		errs = append(errs, fmt.Errorf("apiKeySecretArn: must be a Secrets Manager secret's full ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got %q", p.ApiKeySecretArn))
 	}
-	if !jsonField.MatchString(p.ApiKeyField) {
+	if !spec.IsSecretJSONField(p.ApiKeyField) {
 		errs = append(errs, fmt.Errorf("apiKeyField: must be a JSON field name of the secret, got %q", p.ApiKeyField))
 	}
-	if !slices.Contains(DatadogSites, p.Site) {
-		errs = append(errs, fmt.Errorf("site: must be one of %v, got %q", DatadogSites, p.Site))
+	if !slices.Contains(spec.DatadogSites, p.Site) {
+		errs = append(errs, fmt.Errorf("site: must be one of %v, got %q", spec.DatadogSites, p.Site))
 	}
 	if !datadogTag.MatchString("env:" + p.Env) {
 		errs = append(errs, fmt.Errorf("env: must be a Datadog tag value (lowercase letters, digits, _ - . /), got %q", p.Env))
@@ -112,10 +99,10 @@ type Datadog struct {
 // on a cluster without a physical name (its Datadog cluster name).
 func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 	if p.ApiKeyField == "" {
-		p.ApiKeyField = DefaultDatadogApiKeyField
+		p.ApiKeyField = spec.DefaultDatadogApiKeyField
 	}
 	if p.Site == "" {
-		p.Site = "datadoghq.com"
+		p.Site = spec.DefaultDatadogSite
 	}
 	err := p.Validate()
 	if c.Name == "" {
@@ -129,12 +116,12 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 	// The node Agent mounts host paths (/proc, cgroups, the container
 	// runtime's socket) and takes host port 8126: privileged.
 	d.Namespace = NewNamespace(self, "Namespace", NamespaceProps{
-		Cluster: c.Cluster, Name: DatadogNamespace, Enforce: PodSecurityPrivileged, Warn: PodSecurityPrivileged,
+		Cluster: c.Cluster, Name: spec.DatadogNamespace, Enforce: PodSecurityPrivileged, Warn: PodSecurityPrivileged,
 	})
 	secret := map[string]any{
 		"apiVersion": "v1",
 		"kind":       "Secret",
-		"metadata":   map[string]any{"name": DatadogApiKeySecret, "namespace": DatadogNamespace, "labels": map[string]any{"app.kubernetes.io/managed-by": "eks-platform"}},
+		"metadata":   map[string]any{"name": DatadogApiKeySecret, "namespace": spec.DatadogNamespace, "labels": map[string]any{"app.kubernetes.io/managed-by": "eks-platform"}},
 		"type":       "Opaque",
 		// A handle the Agents resolve from Secrets Manager, not the key.
 		"stringData": map[string]any{DatadogApiKeySecretK: DatadogApiKeyHandle(p.ApiKeySecretArn, p.ApiKeyField)},
@@ -149,7 +136,7 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 		{"ClusterAgentRole", DatadogClusterAgentServiceAccount, "Cluster Agent"},
 	} {
 		role := awsiam.NewRole(self, jsii.String(sa.id), &awsiam.RoleProps{
-			AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: DatadogNamespace, ServiceAccount: sa.name}.Principal(),
+			AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: spec.DatadogNamespace, ServiceAccount: sa.name}.Principal(),
 			Description: jsii.String(fmt.Sprintf("Datadog %s of EKS cluster %s, through EKS Pod Identity: reads the Datadog API key's secret", sa.what, c.Name)),
 		})
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -159,11 +146,11 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 		}))
 		assoc := awseksv2.NewCfnPodIdentityAssociation(self, jsii.String(sa.id+"Association"), &awseksv2.CfnPodIdentityAssociationProps{
 			ClusterName:    c.Cluster.ClusterName(),
-			Namespace:      jsii.String(DatadogNamespace),
+			Namespace:      jsii.String(spec.DatadogNamespace),
 			ServiceAccount: jsii.String(sa.name),
 			RoleArn:        role.RoleArn(),
 		})
-		assoc.Node().AddDependency(c.Addons[AddonPodIdentityAgent], role)
+		assoc.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent], role)
 		associations = append(associations, assoc)
 		d.Roles[sa.name] = role
 	}
@@ -173,7 +160,7 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 		Chart:      jsii.String("datadog"),
 		Repository: jsii.String(DatadogChartRepository),
 		Release:    jsii.String(DatadogRelease),
-		Namespace:  jsii.String(DatadogNamespace),
+		Namespace:  jsii.String(spec.DatadogNamespace),
 		Version:    jsii.String(DatadogChartVersion),
 		Wait:       jsii.Bool(true),
 		Timeout:    awscdk.Duration_Minutes(jsii.Number(15)),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 const testSecretArn = "arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:test/datadog/api-key-AbC123"
@@ -55,7 +56,7 @@ func TestDatadog(t *testing.T) {
 	if !ok {
 		t.Fatal("no datadog release")
 	}
-	if h.Chart != "datadog" || h.Version != DatadogChartVersion || h.Repository != DatadogChartRepository || h.Namespace != DatadogNamespace {
+	if h.Chart != "datadog" || h.Version != DatadogChartVersion || h.Repository != DatadogChartRepository || h.Namespace != spec.DatadogNamespace {
 		t.Errorf("release is chart %s %s from %s in %s", h.Chart, h.Version, h.Repository, h.Namespace)
 	}
 	for path, want := range map[string]any{
@@ -121,13 +122,13 @@ func TestDatadog(t *testing.T) {
 		var accounts []string
 		for _, r := range *tmpl.FindResources(jsii.String("AWS::EKS::PodIdentityAssociation"), nil) {
 			p := (*r)["Properties"].(map[string]any)
-			if p["Namespace"] == DatadogNamespace {
+			if p["Namespace"] == spec.DatadogNamespace {
 				accounts = append(accounts, catalogcheck.Render(p["ServiceAccount"]))
 			}
 		}
 		slices.Sort(accounts)
 		if want := []string{DatadogAgentServiceAccount, DatadogClusterAgentServiceAccount}; !slices.Equal(accounts, want) {
-			t.Errorf("Pod Identity associations in %s for %v, want %v", DatadogNamespace, accounts, want)
+			t.Errorf("Pod Identity associations in %s for %v, want %v", spec.DatadogNamespace, accounts, want)
 		}
 	})
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })

@@ -13,10 +13,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
-	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
-// The charts' repository, and the releases, all in logging.FalcoNamespace.
+// The charts' repository, and the releases, all in spec.FalcoNamespace.
 const (
 	FalcoChartRepository = "https://falcosecurity.github.io/charts"
 	falcoRelease         = "falco"
@@ -38,7 +38,7 @@ type FalcoProps struct {
 	// Required.
 	AlertingLogGroup string
 	// MinPriority is the least severe priority sent to AlertingLogGroup,
-	// one of logging.FalcoPriorities. Every event, whatever its priority,
+	// one of spec.FalcoPriorities. Every event, whatever its priority,
 	// is archived. Required.
 	MinPriority string
 }
@@ -46,11 +46,11 @@ type FalcoProps struct {
 // Validate reports every problem with the props.
 func (p FalcoProps) Validate() error {
 	var errs []error
-	if !logGroupName.MatchString(p.AlertingLogGroup) {
+	if !spec.IsLogGroupName(p.AlertingLogGroup) {
 		errs = append(errs, fmt.Errorf("alertingLogGroup: must be a log group name, got %q", p.AlertingLogGroup))
 	}
-	if !slices.Contains(logging.FalcoPriorities, p.MinPriority) {
-		errs = append(errs, fmt.Errorf("minPriority: must be one of %v, got %q", logging.FalcoPriorities, p.MinPriority))
+	if !slices.Contains(spec.FalcoPriorities, p.MinPriority) {
+		errs = append(errs, fmt.Errorf("minPriority: must be one of %v, got %q", spec.FalcoPriorities, p.MinPriority))
 	}
 	return errors.Join(errs...)
 }
@@ -108,7 +108,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 	// Falco needs privileged pods (host PID, the eBPF probe, the
 	// container runtime's socket); nothing else runs in its namespace.
 	f.Namespace = NewNamespace(self, "Namespace", NamespaceProps{
-		Cluster: c.Cluster, Name: logging.FalcoNamespace,
+		Cluster: c.Cluster, Name: spec.FalcoNamespace,
 		Enforce: PodSecurityPrivileged, Warn: PodSecurityPrivileged,
 	})
 	f.AlertStream = awslogs.NewCfnLogStream(self, jsii.String("AlertStream"), &awslogs.CfnLogStreamProps{
@@ -117,7 +117,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 	})
 	f.AlertStream.ApplyRemovalPolicy(c.removalPolicy, nil)
 	f.Role = awsiam.NewRole(self, jsii.String("Role"), &awsiam.RoleProps{
-		AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: logging.FalcoNamespace, ServiceAccount: falcosidekickRelease}.Principal(),
+		AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: spec.FalcoNamespace, ServiceAccount: falcosidekickRelease}.Principal(),
 		Description: jsii.String(fmt.Sprintf("Falcosidekick of EKS cluster %s, through EKS Pod Identity: puts Falco events into %s", c.Name, props.AlertingLogGroup)),
 	})
 	// The stream exists (CloudFormation creates it): no CreateLogStream,
@@ -133,11 +133,11 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 	}))
 	f.Association = awseksv2.NewCfnPodIdentityAssociation(self, jsii.String("Association"), &awseksv2.CfnPodIdentityAssociationProps{
 		ClusterName:    c.Cluster.ClusterName(),
-		Namespace:      jsii.String(logging.FalcoNamespace),
+		Namespace:      jsii.String(spec.FalcoNamespace),
 		ServiceAccount: jsii.String(falcosidekickRelease),
 		RoleArn:        f.Role.RoleArn(),
 	})
-	f.Association.Node().AddDependency(c.Addons[AddonPodIdentityAgent])
+	f.Association.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent])
 	region := stack.Region()
 	if *awscdk.Token_IsUnresolved(region) {
 		panic(fmt.Errorf("%s/Falco: the stack needs an explicit region: Falcosidekick is configured with it", *c.Node().Path()))
@@ -147,7 +147,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 		Chart:           jsii.String("falcosidekick"),
 		Repository:      jsii.String(FalcoChartRepository),
 		Release:         jsii.String(falcosidekickRelease),
-		Namespace:       jsii.String(logging.FalcoNamespace),
+		Namespace:       jsii.String(spec.FalcoNamespace),
 		Version:         jsii.String(FalcosidekickChartVersion),
 		CreateNamespace: jsii.Bool(false),
 		Wait:            jsii.Bool(true),
@@ -161,7 +161,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 		Chart:           jsii.String("falco"),
 		Repository:      jsii.String(FalcoChartRepository),
 		Release:         jsii.String(falcoRelease),
-		Namespace:       jsii.String(logging.FalcoNamespace),
+		Namespace:       jsii.String(spec.FalcoNamespace),
 		Version:         jsii.String(FalcoChartVersion),
 		CreateNamespace: jsii.Bool(false),
 		Wait:            jsii.Bool(true),
@@ -179,7 +179,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 // FalcosidekickURL is where Falco posts its events: Falcosidekick's
 // Service, in the cluster.
 func FalcosidekickURL() string {
-	return fmt.Sprintf("http://%s.%s.svc.cluster.local:%d/", falcosidekickRelease, logging.FalcoNamespace, falcosidekickPort)
+	return fmt.Sprintf("http://%s.%s.svc.cluster.local:%d/", falcosidekickRelease, spec.FalcoNamespace, falcosidekickPort)
 }
 
 // falcoValues are the Falco chart's values. Every key is one of chart

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
-	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 func TestFalcoPropsValidate(t *testing.T) {
@@ -80,7 +80,7 @@ func TestFalco(t *testing.T) {
 
 	t.Run("Falco's chart is pinned, with the modern eBPF probe and no downloads", func(t *testing.T) {
 		props, values := helmValues(t, tmpl, "falco")
-		for k, want := range map[string]any{"Repository": FalcoChartRepository, "Version": FalcoChartVersion, "Release": "falco", "Namespace": logging.FalcoNamespace} {
+		for k, want := range map[string]any{"Repository": FalcoChartRepository, "Version": FalcoChartVersion, "Release": "falco", "Namespace": spec.FalcoNamespace} {
 			if props[k] != want {
 				t.Errorf("%s = %v, want %v", k, props[k], want)
 			}
@@ -116,7 +116,7 @@ func TestFalco(t *testing.T) {
 
 	t.Run("Falcosidekick writes the cluster's stream of the alerting group", func(t *testing.T) {
 		props, values := helmValues(t, tmpl, "falcosidekick")
-		if props["Version"] != FalcosidekickChartVersion || props["Namespace"] != logging.FalcoNamespace || props["Release"] != "falcosidekick" {
+		if props["Version"] != FalcosidekickChartVersion || props["Namespace"] != spec.FalcoNamespace || props["Release"] != "falcosidekick" {
 			t.Errorf("release %v %v/%v, want %s falco/falcosidekick", props["Version"], props["Namespace"], props["Release"], FalcosidekickChartVersion)
 		}
 		cw := dig(values, "config", "aws", "cloudwatchlogs").(map[string]any)
@@ -169,14 +169,14 @@ func TestFalco(t *testing.T) {
 
 	t.Run("the role is Falcosidekick's service account's alone", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::EKS::PodIdentityAssociation"), map[string]any{
-			"Namespace": logging.FalcoNamespace, "ServiceAccount": "falcosidekick",
+			"Namespace": spec.FalcoNamespace, "ServiceAccount": "falcosidekick",
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
 			"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{
 				"Action": []any{"sts:AssumeRole", "sts:TagSession"}, "Effect": "Allow",
 				"Principal": map[string]any{"Service": PodIdentityService},
 				"Condition": map[string]any{"StringEquals": assertions.Match_ObjectLike(&map[string]any{
-					"aws:RequestTag/" + SessionTagNamespace:      logging.FalcoNamespace,
+					"aws:RequestTag/" + SessionTagNamespace:      spec.FalcoNamespace,
 					"aws:RequestTag/" + SessionTagServiceAccount: "falcosidekick",
 				})},
 			}}},
@@ -188,7 +188,7 @@ func TestFalco(t *testing.T) {
 		for _, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-KubernetesResource"), nil) {
 			text, _ := (*r)["Properties"].(map[string]any)["Manifest"].(string)
 			var objs []map[string]any
-			if json.Unmarshal([]byte(text), &objs) == nil && len(objs) == 1 && objs[0]["kind"] == "Namespace" && dig(objs[0], "metadata", "name") == logging.FalcoNamespace {
+			if json.Unmarshal([]byte(text), &objs) == nil && len(objs) == 1 && objs[0]["kind"] == "Namespace" && dig(objs[0], "metadata", "name") == spec.FalcoNamespace {
 				ns = objs[0]
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // LogRoutes says where a cluster's log shipper sends each log line:
@@ -46,11 +47,11 @@ type LogRoutes struct {
 func (r LogRoutes) Validate() error {
 	var errs []error
 	if len(r.AlertingLevels) == 0 {
-		errs = append(errs, fmt.Errorf("alertingLevels: at least one of %v", logging.Levels))
+		errs = append(errs, fmt.Errorf("alertingLevels: at least one of %v", spec.Levels))
 	}
 	for i, l := range r.AlertingLevels {
-		if !slices.Contains(logging.Levels, l) {
-			errs = append(errs, fmt.Errorf("alertingLevels[%d]: must be one of %v, got %q", i, logging.Levels, l))
+		if !slices.Contains(spec.Levels, l) {
+			errs = append(errs, fmt.Errorf("alertingLevels[%d]: must be one of %v, got %q", i, spec.Levels, l))
 		}
 	}
 	for _, f := range []struct{ name, value string }{{"alertingLogGroup", r.AlertingLogGroup}, {"appStream", r.AppStream}, {"nodeStream", r.NodeStream}} {
@@ -85,7 +86,7 @@ var systemNamespaces = []systemNamespace{
 	// the env's minimum priority reach the alerting group once, through
 	// Falcosidekick (Falco), and every event is archived under
 	// service=falco, where the falco_events table reads them.
-	{logging.FalcoNamespace, "Falco and Falcosidekick"},
+	{spec.FalcoNamespace, "Falco and Falcosidekick"},
 }
 
 // lifted is the prefix the kubernetes map's keys carry while they sit at
@@ -147,7 +148,7 @@ const (
 func (r LogRoutes) alertingRule() string {
 	var spellings []string
 	for _, l := range r.AlertingLevels {
-		spellings = append(spellings, logging.LevelSpellings(l)...)
+		spellings = append(spellings, spec.LevelSpellings(l)...)
 	}
 	return fmt.Sprintf("$%s ^(%s)$ alerting.$TAG true", logging.FieldLevel, strings.Join(spellings, "|"))
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var prdRoutes = LogRoutes{
@@ -602,7 +603,7 @@ func TestFalcoEventsKeepTheirShape(t *testing.T) {
 		"output":        "10:00:00.123456789: Notice A shell was spawned in a container with an attached terminal",
 		"output_fields": map[string]any{"k8s.ns.name": "checkout", "k8s.pod.name": "checkout-1", "proc.cmdline": "bash", "proc.pid": 4242},
 		"source":        "syscall", "tags": []any{"container", "shell", "mitre_execution"}, "hostname": "ip-10-130-1-1",
-		"stream": "stdout", "kubernetes": pod(logging.FalcoNamespace),
+		"stream": "stdout", "kubernetes": pod(spec.FalcoNamespace),
 	}
 	var sections []fluentBitSection
 	files := prdRoutes.FluentBitFiles()
@@ -631,7 +632,7 @@ func TestFalcoEventsKeepTheirShape(t *testing.T) {
 			t.Errorf("the archived event has no %s: %v", k, r)
 		}
 	}
-	if r[logging.FieldService] != logging.FalcoNamespace {
+	if r[logging.FieldService] != spec.FalcoNamespace {
 		t.Errorf("service %v, want the falco partition", r[logging.FieldService])
 	}
 }

@@ -9,10 +9,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-// IstioNamespace is where the Istio control planes and the CNI node agent run.
-const IstioNamespace = "istio-system"
+	"github.com/ecplatform/eks-platform/spec"
+)
 
 // LabelIstioRevision is the namespace label that picks the control plane
 // whose webhook injects the sidecar into the namespace's new pods.
@@ -30,7 +29,7 @@ func IstiodRelease(revision string) string { return "istiod-" + revision }
 // IstioProps configures an Istio installation on one cluster.
 type IstioProps struct {
 	// Revisions are the control planes installed, each a revision of the
-	// release table (IstioRevisions): one, or two side by side while the
+	// release table (spec.IstioRevisions): one, or two side by side while the
 	// namespaces move from the older to the newer. Required.
 	Revisions []string
 	// DefaultRevision validates Istio's resources for the cluster (istio-base's
@@ -49,8 +48,8 @@ func (p IstioProps) Validate() error {
 		errs = append(errs, fmt.Errorf("revisions: at most 2 control planes side by side (the one the namespaces leave and the one they move to), got %v", p.Revisions))
 	}
 	for i, r := range p.Revisions {
-		if _, ok := LookupIstioRelease(r); !ok {
-			errs = append(errs, fmt.Errorf("revisions[%d]: must be one of %v, got %q", i, IstioRevisions(), r))
+		if _, ok := spec.LookupIstioRelease(r); !ok {
+			errs = append(errs, fmt.Errorf("revisions[%d]: must be one of %v, got %q", i, spec.IstioRevisions(), r))
 		}
 		if slices.Index(p.Revisions, r) != i {
 			errs = append(errs, fmt.Errorf("revisions[%d]: %q is listed twice", i, r))
@@ -100,7 +99,7 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 	}
 	newest := p.Revisions[0]
 	for _, r := range p.Revisions {
-		if slices.Index(IstioRevisions(), r) > slices.Index(IstioRevisions(), newest) {
+		if slices.Index(spec.IstioRevisions(), r) > slices.Index(spec.IstioRevisions(), newest) {
 			newest = r
 		}
 	}
@@ -112,7 +111,7 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 	// The CNI node agent runs privileged on the host network: the
 	// namespace is privileged, and holds nothing else but the control planes.
 	i.Namespace = NewNamespace(self, "Namespace", NamespaceProps{
-		Cluster: c.Cluster, Name: IstioNamespace, Enforce: PodSecurityPrivileged, Warn: PodSecurityPrivileged,
+		Cluster: c.Cluster, Name: spec.IstioNamespace, Enforce: PodSecurityPrivileged, Warn: PodSecurityPrivileged,
 	})
 	chart := func(id, name, release string, version string, values map[string]any) awseksv2.HelmChart {
 		h := awseksv2.NewHelmChart(self, jsii.String(id), &awseksv2.HelmChartProps{
@@ -120,7 +119,7 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 			Chart:      jsii.String(name),
 			Repository: jsii.String(IstioChartRepository),
 			Release:    jsii.String(release),
-			Namespace:  jsii.String(IstioNamespace),
+			Namespace:  jsii.String(spec.IstioNamespace),
 			Version:    jsii.String(version),
 			Wait:       jsii.Bool(true),
 			Timeout:    awscdk.Duration_Minutes(jsii.Number(15)),
@@ -129,7 +128,7 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 		h.Node().AddDependency(i.Namespace.Manifest)
 		return h
 	}
-	latest, _ := LookupIstioRelease(newest)
+	latest, _ := spec.LookupIstioRelease(newest)
 	i.Base = chart("Base", "base", IstioBaseRelease, latest.Version, map[string]any{
 		// The validation webhook of the revision the namespaces use.
 		"defaultRevision": p.DefaultRevision,
@@ -139,7 +138,7 @@ func (c *Cluster) AddIstio(p IstioProps) *Istio {
 	i.Cni = chart("Cni", "cni", IstioCniRelease, latest.Version, map[string]any{})
 	i.Cni.Node().AddDependency(i.Base)
 	for _, r := range p.Revisions {
-		rel, _ := LookupIstioRelease(r)
+		rel, _ := spec.LookupIstioRelease(r)
 		h := chart("Istiod-"+r, "istiod", IstiodRelease(r), rel.Version, map[string]any{
 			"revision": r,
 			// The CNI node agent redirects the pods' traffic; no

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 func TestIstioPropsValidate(t *testing.T) {
@@ -99,8 +100,8 @@ func TestIstio(t *testing.T) {
 			if !ok {
 				t.Fatalf("no release %s; releases: %v", tc.release, releases)
 			}
-			if h.Chart != tc.chart || h.Version != tc.version || h.Repository != IstioChartRepository || h.Namespace != IstioNamespace {
-				t.Errorf("release %s is chart %s %s from %s in %s, want %s %s from %s in %s", tc.release, h.Chart, h.Version, h.Repository, h.Namespace, tc.chart, tc.version, IstioChartRepository, IstioNamespace)
+			if h.Chart != tc.chart || h.Version != tc.version || h.Repository != IstioChartRepository || h.Namespace != spec.IstioNamespace {
+				t.Errorf("release %s is chart %s %s from %s in %s, want %s %s from %s in %s", tc.release, h.Chart, h.Version, h.Repository, h.Namespace, tc.chart, tc.version, IstioChartRepository, spec.IstioNamespace)
 			}
 			for path, want := range tc.values {
 				if got := value(h.Values, path); got != want {
@@ -110,7 +111,7 @@ func TestIstio(t *testing.T) {
 		})
 	}
 	t.Run("istio-system runs the privileged CNI node agent", func(t *testing.T) {
-		ns := namespaceObject(t, tmpl, IstioNamespace)
+		ns := namespaceObject(t, tmpl, spec.IstioNamespace)
 		if got := ns["pod-security.kubernetes.io/enforce"]; got != string(PodSecurityPrivileged) {
 			t.Errorf("enforce = %v, want privileged", got)
 		}

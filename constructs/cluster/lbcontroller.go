@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // The controller release installed, and its Helm chart version.
@@ -144,7 +146,7 @@ func controllerImageRepository(region string) (string, error) {
 	if *awscdk.Token_IsUnresolved(region) {
 		return "", errors.New("the stack needs an explicit region: the Load Balancer Controller's image comes from that region's Amazon EKS registry, whose account differs by region")
 	}
-	registry, err := ImageRegistry(region)
+	registry, err := spec.ImageRegistry(region)
 	if err != nil {
 		return "", err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // The namespace and service account the amazon-cloudwatch-observability
@@ -88,10 +89,10 @@ func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
 		EncryptionKey: c.LogKey,
 		RemovalPolicy: c.removalPolicy,
 	})
-	version := c.AddonVersion(AddonCloudWatchObservability)
+	version := c.AddonVersion(spec.AddonCloudWatchObservability)
 	l.Addon = awseksv2.NewAddon(self, jsii.String("Addon"), &awseksv2.AddonProps{
 		Cluster:      c.Cluster,
-		AddonName:    jsii.String(AddonCloudWatchObservability),
+		AddonName:    jsii.String(spec.AddonCloudWatchObservability),
 		AddonVersion: jsii.String(version),
 		ConfigurationValues: &map[string]any{
 			"containerLogs": map[string]any{

@@ -3,7 +3,6 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -11,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // Labels every node carries, so that a Deployment's node affinity can pick
@@ -28,49 +29,22 @@ const (
 	StateRetiring = "retiring"
 )
 
-var (
-	poolName  = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
-	groupName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
-)
-
-// AmiType is an EKS-optimized AMI family the platform runs. AL2 is absent:
-// EKS no longer publishes it for current Kubernetes versions.
-type AmiType struct {
-	// Name is the AMI type as CloudFormation and config spell it.
-	Name string
-	Type awseksv2.NodegroupAmiType
-	// Arch is the CPU architecture: x86_64 or arm64.
-	Arch string
-	// DataDevice holds container images and ephemeral storage: the volume
-	// the launch template encrypts and sizes.
-	DataDevice string
+// NodegroupAmiType is the awseksv2 value of an AMI type of spec.AmiTypes,
+// by its CloudFormation name: aws-cdk-lib's NodegroupAmiType members are
+// the CloudFormation names in upper case (AL2023_x86_64_STANDARD is
+// AL2023_X86_64_STANDARD).
+func NodegroupAmiType(name string) awseksv2.NodegroupAmiType {
+	return awseksv2.NodegroupAmiType(strings.ToUpper(name))
 }
 
-// AmiTypes is the one table of supported AMI types.
-var AmiTypes = []AmiType{
-	{"AL2023_x86_64_STANDARD", awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD, "x86_64", "/dev/xvda"},
-	{"AL2023_ARM_64_STANDARD", awseksv2.NodegroupAmiType_AL2023_ARM_64_STANDARD, "arm64", "/dev/xvda"},
-	{"BOTTLEROCKET_x86_64", awseksv2.NodegroupAmiType_BOTTLEROCKET_X86_64, "x86_64", "/dev/xvdb"},
-	{"BOTTLEROCKET_ARM_64", awseksv2.NodegroupAmiType_BOTTLEROCKET_ARM_64, "arm64", "/dev/xvdb"},
-}
-
-// LookupAmiType finds a supported AMI type by its CloudFormation name.
-func LookupAmiType(name string) (AmiType, bool) {
-	for _, a := range AmiTypes {
-		if a.Name == name {
+// amiOf is the supported AMI type of an awseksv2 value.
+func amiOf(t awseksv2.NodegroupAmiType) (spec.AmiType, bool) {
+	for _, a := range spec.AmiTypes {
+		if NodegroupAmiType(a.Name) == t {
 			return a, true
 		}
 	}
-	return AmiType{}, false
-}
-
-func amiOf(t awseksv2.NodegroupAmiType) (AmiType, bool) {
-	for _, a := range AmiTypes {
-		if a.Type == t {
-			return a, true
-		}
-	}
-	return AmiType{}, false
+	return spec.AmiType{}, false
 }
 
 // VersionedNodeGroupProps configures a VersionedNodeGroup.
@@ -80,7 +54,7 @@ type VersionedNodeGroupProps struct {
 	// Name identifies the group in its cluster: the construct id
 	// NodeGroup-<name> and the node-group label. Keep it when Version
 	// changes: EKS then upgrades the group in place, a few nodes at a time.
-	// @default NodeGroupID(Pool, Version), e.g. general-1-34
+	// @default spec.DefaultNodeGroupName(Pool, Version), e.g. general-1-34
 	Name string
 	// Pool is the workload pool, e.g. general. Required.
 	Pool string
@@ -127,14 +101,14 @@ func (p VersionedNodeGroupProps) Validate() error {
 	if p.NetworkAddon == nil {
 		errs = append(errs, errors.New("networkAddon: required: without the vpc-cni add-on's Pod Identity association, nodes get no pod IPs"))
 	}
-	if p.Name != "" && !groupName.MatchString(p.Name) {
+	if p.Name != "" && !spec.IsNodeGroupName(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 2-40 lowercase letters, digits or -, starting with a letter, got %q", p.Name))
 	}
-	if !poolName.MatchString(p.Pool) {
+	if !spec.IsPoolName(p.Pool) {
 		errs = append(errs, fmt.Errorf("pool: must be 1-16 lowercase letters or digits, got %q", p.Pool))
 	}
-	if _, ok := LookupVersion(p.Version); !ok {
-		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", SupportedVersions(), p.Version))
+	if _, ok := spec.LookupVersion(p.Version); !ok {
+		errs = append(errs, fmt.Errorf("version: must be one of %v, got %q", spec.SupportedVersions(), p.Version))
 	}
 	if _, ok := amiOf(p.AmiType); !ok {
 		errs = append(errs, fmt.Errorf("amiType: must be an AL2023 or Bottlerocket AMI type, got %q", p.AmiType))
@@ -154,13 +128,6 @@ func (p VersionedNodeGroupProps) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// NodeGroupID is the identity of a group that names none: its pool and
-// version, e.g. general-1-34, as every group was identified before groups
-// had names (so that they keep their construct ids).
-func NodeGroupID(pool, version string) string {
-	return pool + "-" + strings.ReplaceAll(version, ".", "-")
 }
 
 // VersionedNodeGroup is an EKS managed node group pinned to a Kubernetes
@@ -200,7 +167,7 @@ func NewVersionedNodeGroup(scope constructs.Construct, id string, p VersionedNod
 		p.DiskSizeGiB = 50
 	}
 	if p.Name == "" {
-		p.Name = NodeGroupID(p.Pool, p.Version)
+		p.Name = spec.DefaultNodeGroupName(p.Pool, p.Version)
 	}
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
@@ -293,12 +260,12 @@ func withoutCniPolicy(role awsiam.IRole, more ...*string) {
 // NodeGroup-<name>.
 func (c *Cluster) AddNodeGroup(p VersionedNodeGroupProps) *VersionedNodeGroup {
 	p.Cluster = c.Cluster
-	p.NetworkAddon = c.Addons[AddonVpcCni]
+	p.NetworkAddon = c.Addons[spec.AddonVpcCni]
 	if c.NodeSessionPolicy != nil {
 		p.SessionPolicy = c.NodeSessionPolicy
 	}
 	if p.Name == "" {
-		p.Name = NodeGroupID(p.Pool, p.Version)
+		p.Name = spec.DefaultNodeGroupName(p.Pool, p.Version)
 	}
 	return NewVersionedNodeGroup(c.Construct, "NodeGroup-"+p.Name, p)
 }

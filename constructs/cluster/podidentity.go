@@ -5,6 +5,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // PodIdentityService is the principal EKS Pod Identity assumes roles as.
@@ -83,6 +85,6 @@ func (c *Cluster) newAddonRole(scope constructs.Construct, id string, addon awse
 	addon.Node().DefaultChild().(awseksv2.CfnAddon).SetPodIdentityAssociations(&[]any{
 		&awseksv2.CfnAddon_PodIdentityAssociationProperty{ServiceAccount: jsii.String(serviceAccount), RoleArn: role.RoleArn()},
 	})
-	addon.Node().AddDependency(c.Addons[AddonPodIdentityAgent], role)
+	addon.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent], role)
 	return role
 }

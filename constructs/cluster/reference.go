@@ -3,15 +3,14 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-var parameterPrefix = regexp.MustCompile(`^(/[a-zA-Z0-9_.-]+)+$`)
+	"github.com/ecplatform/eks-platform/spec"
+)
 
 // The parameters a cluster publishes under its ParameterPrefix.
 const (
@@ -40,7 +39,7 @@ func (r ClusterReference) Validate() error {
 	if !clusterName.MatchString(r.Name) {
 		errs = append(errs, fmt.Errorf("name: must be an EKS cluster name, got %q", r.Name))
 	}
-	if !parameterPrefix.MatchString(r.ParameterPrefix) {
+	if !spec.IsParameterPath(r.ParameterPrefix) {
 		errs = append(errs, fmt.Errorf("parameterPrefix: must be an SSM path such as /platform/prd/clusters/blue, got %q", r.ParameterPrefix))
 	}
 	return errors.Join(errs...)
@@ -50,7 +49,7 @@ func (r ClusterReference) Validate() error {
 // objects to the cluster (ClusterReference): its kubectl provider's
 // service token and the cluster security group.
 func (c *Cluster) Publish(prefix string) {
-	if !parameterPrefix.MatchString(prefix) {
+	if !spec.IsParameterPath(prefix) {
 		panic(fmt.Errorf("%s: parameter prefix must be an SSM path, got %q", *c.Node().Path(), prefix))
 	}
 	for _, v := range []struct {

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // SessionManagerPolicy is the AWS managed policy that makes an EC2
@@ -35,10 +37,10 @@ type NodeSessions struct {
 // Validate reports every problem with the props.
 func (s NodeSessions) Validate() error {
 	var errs []error
-	if !logGroupName.MatchString(s.LogGroupName) {
+	if !spec.IsLogGroupName(s.LogGroupName) {
 		errs = append(errs, fmt.Errorf("logGroupName: must be a log group name (1-512 of A-Za-z0-9 . - _ / #), got %q", s.LogGroupName))
 	}
-	if !parameterPrefix.MatchString(s.KeyArnParameter) {
+	if !spec.IsParameterPath(s.KeyArnParameter) {
 		errs = append(errs, fmt.Errorf("keyArnParameter: must be an SSM parameter path such as /platform/prd/node-sessions/key-arn, got %q", s.KeyArnParameter))
 	}
 	return errors.Join(errs...)

@@ -3,14 +3,17 @@ package cluster
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 type resource struct {
@@ -130,27 +133,35 @@ func TestNamedNodeGroupUpgradesInPlace(t *testing.T) {
 	}
 }
 
-func TestVersionTable(t *testing.T) {
-	for _, minor := range SupportedVersions() {
-		v, _ := LookupVersion(minor)
+// TestCDKValuesOfSpec checks what the package makes of spec's plain
+// values when it builds: each version is the awseksv2 version of its minor,
+// each AMI type one of awseksv2's members.
+func TestCDKValuesOfSpec(t *testing.T) {
+	for _, minor := range spec.SupportedVersions() {
 		t.Run(minor, func(t *testing.T) {
-			if *v.Kubernetes.Version() != minor {
-				t.Errorf("awseksv2 constant is %s", *v.Kubernetes.Version())
+			if got := *kubernetesVersion(mustVersion(minor)).Version(); got != minor {
+				t.Errorf("awseksv2 version is %s", got)
 			}
-			for _, name := range Addons {
-				if v.Addons[name] == "" {
-					t.Errorf("add-on %s has no pinned version", name)
-				}
+		})
+	}
+	members := []awseksv2.NodegroupAmiType{
+		awseksv2.NodegroupAmiType_AL2023_X86_64_STANDARD, awseksv2.NodegroupAmiType_AL2023_ARM_64_STANDARD,
+		awseksv2.NodegroupAmiType_BOTTLEROCKET_X86_64, awseksv2.NodegroupAmiType_BOTTLEROCKET_ARM_64,
+	}
+	for _, a := range spec.AmiTypes {
+		t.Run(a.Name, func(t *testing.T) {
+			if got := NodegroupAmiType(a.Name); !slices.Contains(members, got) {
+				t.Errorf("NodegroupAmiType(%s) = %s, not an awseksv2 member", a.Name, got)
 			}
-			if v.KubectlLayerPackage == "" {
-				t.Error("no kubectl layer")
+			if got, ok := amiOf(NodegroupAmiType(a.Name)); !ok || got != a {
+				t.Errorf("amiOf(%s) = %v, %v", a.Name, got, ok)
 			}
 		})
 	}
 }
 
 func TestVersionedNodeGroupPropsValidate(t *testing.T) {
-	valid := VersionedNodeGroupProps{Pool: "general", Version: "1.34", AmiType: AmiTypes[0].Type, InstanceTypes: []string{"m7i.large"}, MinSize: 2, DesiredSize: 2, MaxSize: 4}
+	valid := VersionedNodeGroupProps{Pool: "general", Version: "1.34", AmiType: NodegroupAmiType(spec.AmiTypes[0].Name), InstanceTypes: []string{"m7i.large"}, MinSize: 2, DesiredSize: 2, MaxSize: 4}
 	for _, tc := range []struct {
 		name   string
 		mutate func(*VersionedNodeGroupProps)

@@ -11,17 +11,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
-// GitHubIssuer is GitHub Actions' OIDC token issuer.
-const GitHubIssuer = "token.actions.githubusercontent.com"
-
-var (
-	repoPattern        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)
-	environmentPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
-	qualifierPattern   = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
-	providerArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/` + regexp.QuoteMeta(GitHubIssuer) + `$`)
-)
+var providerArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/` + regexp.QuoteMeta(spec.GitHubIssuer) + `$`)
 
 // DeployBootstrapRoles are the kinds of CDK bootstrap role
 // (cdk-<qualifier>-<kind>-role-<account>-<region>) a deploy assumes.
@@ -35,7 +29,7 @@ type GitHubDeployAccessProps struct {
 	// protection rules, e.g. required reviewers, gate the deploy). Required.
 	Environment string
 	// Qualifier is the CDK bootstrap qualifier of the account.
-	// @default "hnb659fds", the CDK default
+	// @default spec.DefaultCDKQualifier, the CDK default
 	Qualifier string
 	// ExistingProviderArn reuses the account's GitHub OIDC provider (IAM
 	// allows one per issuer per account).
@@ -48,17 +42,17 @@ type GitHubDeployAccessProps struct {
 // Validate reports every problem with the props.
 func (p GitHubDeployAccessProps) Validate() error {
 	var errs []error
-	if !repoPattern.MatchString(p.Repository) {
+	if !spec.IsGitHubRepository(p.Repository) {
 		errs = append(errs, fmt.Errorf("repository: must be owner/name with no wildcard, got %q", p.Repository))
 	}
-	if !environmentPattern.MatchString(p.Environment) {
+	if !spec.IsGitHubEnvironment(p.Environment) {
 		errs = append(errs, fmt.Errorf("environment: must be a GitHub environment name with no wildcard, got %q", p.Environment))
 	}
-	if !qualifierPattern.MatchString(p.Qualifier) {
+	if !spec.IsCDKQualifier(p.Qualifier) {
 		errs = append(errs, fmt.Errorf("qualifier: must be the CDK bootstrap qualifier (1-10 lowercase letters or digits), got %q", p.Qualifier))
 	}
 	if p.ExistingProviderArn != "" && !providerArnPattern.MatchString(p.ExistingProviderArn) {
-		errs = append(errs, fmt.Errorf("existingProviderArn: must be the ARN of a GitHub Actions OIDC provider (arn:aws:iam::<account>:oidc-provider/%s), got %q", GitHubIssuer, p.ExistingProviderArn))
+		errs = append(errs, fmt.Errorf("existingProviderArn: must be the ARN of a GitHub Actions OIDC provider (arn:aws:iam::<account>:oidc-provider/%s), got %q", spec.GitHubIssuer, p.ExistingProviderArn))
 	}
 	return errors.Join(errs...)
 }
@@ -79,7 +73,7 @@ type GitHubDeployAccess struct {
 // NewGitHubDeployAccess provisions the access; it panics on invalid props.
 func NewGitHubDeployAccess(scope constructs.Construct, id string, props GitHubDeployAccessProps) *GitHubDeployAccess {
 	if props.Qualifier == "" {
-		props.Qualifier = "hnb659fds"
+		props.Qualifier = spec.DefaultCDKQualifier
 	}
 	if props.MaxSessionDuration == nil {
 		props.MaxSessionDuration = awscdk.Duration_Hours(jsii.Number(1))
@@ -95,7 +89,7 @@ func NewGitHubDeployAccess(scope constructs.Construct, id string, props GitHubDe
 		// The native resource: IAM validates GitHub's certificate itself, so
 		// no thumbprint is pinned (AWS's guidance for this issuer).
 		g.Provider = awsiam.NewOidcProviderNative(self, jsii.String("Provider"), &awsiam.OidcProviderNativeProps{
-			Url:       jsii.String("https://" + GitHubIssuer),
+			Url:       jsii.String("https://" + spec.GitHubIssuer),
 			ClientIds: jsii.Strings("sts.amazonaws.com"),
 		})
 	}
@@ -104,8 +98,8 @@ func NewGitHubDeployAccess(scope constructs.Construct, id string, props GitHubDe
 		Description: jsii.String(fmt.Sprintf("GitHub Actions deploys from %s (environment %s) through the CDK bootstrap roles", props.Repository, props.Environment)),
 		AssumedBy: awsiam.NewWebIdentityPrincipal(g.Provider.OpenIdConnectProviderArn(), &map[string]any{
 			"StringEquals": map[string]any{
-				GitHubIssuer + ":aud": "sts.amazonaws.com",
-				GitHubIssuer + ":sub": subject,
+				spec.GitHubIssuer + ":aud": "sts.amazonaws.com",
+				spec.GitHubIssuer + ":sub": subject,
 			},
 		}),
 		MaxSessionDuration: props.MaxSessionDuration,

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // ServicePrefixes maps the service part of a CloudFormation resource type
@@ -105,7 +106,7 @@ func NewDeployGuardrails(scope constructs.Construct, id string, p DeployGuardrai
 	// reference: the deploy role itself carries the boundary.
 	guarded := []*string{
 		boundaryArn, arn("policy/" + ExecutionPolicyName(p.Prefix)),
-		arn("role/" + p.Prefix + "-github-*"), arn("oidc-provider/" + GitHubIssuer),
+		arn("role/" + p.Prefix + "-github-*"), arn("oidc-provider/" + spec.GitHubIssuer),
 	}
 	platformRoles := arn("role/" + p.Prefix + "-*")
 	withBoundary := map[string]any{"StringEquals": map[string]any{"iam:PermissionsBoundary": boundaryArn}}

@@ -11,13 +11,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
-
-// RateWindows are the evaluation windows, in seconds, WAF rate-based rules take.
-var RateWindows = []int{60, 120, 300, 600}
-
-// MinRateLimit is the smallest request limit of a rate-based rule.
-const MinRateLimit = 10
 
 // ManagedRuleGroups are the AWS managed rule groups every web ACL runs, in
 // evaluation order: reputation lists first (cheapest, most certain), then
@@ -79,11 +75,11 @@ func (p WebAclProps) Validate() error {
 	if p.Name == "" || len(p.LoadBalancers) == 0 || p.LogDestinationArn == nil {
 		errs = append(errs, errors.New("name, loadBalancers and logDestinationArn: required"))
 	}
-	if p.RateLimit < MinRateLimit {
-		errs = append(errs, fmt.Errorf("rateLimit: WAF's minimum is %d, got %d", MinRateLimit, p.RateLimit))
+	if p.RateLimit < spec.MinRateLimit {
+		errs = append(errs, fmt.Errorf("rateLimit: WAF's minimum is %d, got %d", spec.MinRateLimit, p.RateLimit))
 	}
-	if !slices.Contains(RateWindows, p.RateWindowSeconds) {
-		errs = append(errs, fmt.Errorf("rateWindowSeconds: must be one of %v, got %d", RateWindows, p.RateWindowSeconds))
+	if !slices.Contains(spec.RateWindows, p.RateWindowSeconds) {
+		errs = append(errs, fmt.Errorf("rateWindowSeconds: must be one of %v, got %d", spec.RateWindows, p.RateWindowSeconds))
 	}
 	allow, err := parseCIDRs("allowCidrs", p.AllowCidrs)
 	errs = append(errs, err)

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // The fields of a structured log line that alerting reads. Services write
@@ -24,50 +26,8 @@ const (
 	FieldCluster = "cluster"
 )
 
-// levelTable is the one table of the log levels that may alert, least
-// severe first, with the names logging libraries give them: WARN and FATAL
-// (log4j, logback, zap), WARNING and CRITICAL (Python), Warning and Fatal
-// (Serilog, the .NET services). Each name counts in upper, lower and title
-// case.
-var levelTable = []struct {
-	level string
-	names []string
-}{
-	{"WARN", []string{"WARN", "WARNING"}},
-	{"ERROR", []string{"ERROR"}},
-	{"FATAL", []string{"FATAL", "CRITICAL"}},
-}
-
-// Levels are the log levels that may alert, least severe first.
-var Levels = func() []string {
-	out := make([]string, len(levelTable))
-	for i, l := range levelTable {
-		out[i] = l.level
-	}
-	return out
-}()
-
-// LevelSpellings are the values of the level field that count as level
-// (for ERROR: ERROR, error, Error). The shipper's routing and the metric
-// filters both match exactly these; an unknown level has none.
-func LevelSpellings(level string) []string {
-	var out []string
-	for _, l := range levelTable {
-		if l.level != level {
-			continue
-		}
-		for _, n := range l.names {
-			lower := strings.ToLower(n)
-			out = append(out, strings.ToUpper(n), lower, strings.ToUpper(lower[:1])+lower[1:])
-		}
-	}
-	return out
-}
-
-var (
-	logGroupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
-	namespace    = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,255}$`)
-)
+// namespace is what CloudWatch takes as a custom metric namespace.
+var namespace = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,255}$`)
 
 // AlertingLogGroupProps configures an AlertingLogGroup.
 type AlertingLogGroupProps struct {
@@ -77,7 +37,7 @@ type AlertingLogGroupProps struct {
 	// it for this group. Required.
 	Key awskms.IKey
 	// Levels are the levels the shippers copy to the group; each is
-	// counted by a metric filter. Required, a subset of Levels.
+	// counted by a metric filter. Required, a subset of spec.Levels.
 	Levels []string
 	// RetentionDays keeps lines this long, rounded up to a retention
 	// CloudWatch Logs accepts. @default 90
@@ -92,25 +52,25 @@ type AlertingLogGroupProps struct {
 // Validate reports every problem with the props.
 func (p AlertingLogGroupProps) Validate() error {
 	var errs []error
-	if !logGroupName.MatchString(p.Name) {
+	if !spec.IsLogGroupName(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be a log group name (1-512 of A-Za-z0-9 . - _ / #), got %q", p.Name))
 	}
 	if p.Key == nil {
 		errs = append(errs, errors.New("key: required"))
 	}
 	if len(p.Levels) == 0 {
-		errs = append(errs, fmt.Errorf("levels: at least one of %v", Levels))
+		errs = append(errs, fmt.Errorf("levels: at least one of %v", spec.Levels))
 	}
 	for i, l := range p.Levels {
-		if !slices.Contains(Levels, l) {
-			errs = append(errs, fmt.Errorf("levels[%d]: must be one of %v, got %q", i, Levels, l))
+		if !slices.Contains(spec.Levels, l) {
+			errs = append(errs, fmt.Errorf("levels[%d]: must be one of %v, got %q", i, spec.Levels, l))
 		}
 		if slices.Index(p.Levels, l) != i {
 			errs = append(errs, fmt.Errorf("levels[%d]: %s is listed twice", i, l))
 		}
 	}
 	for _, l := range p.Levels {
-		if n := len(filterPattern(l)); slices.Contains(Levels, l) && n > MaxFilterPatternLength {
+		if n := len(filterPattern(l)); slices.Contains(spec.Levels, l) && n > MaxFilterPatternLength {
 			errs = append(errs, fmt.Errorf("levels: the %s filter pattern is %d characters, CloudWatch Logs takes %d", l, n, MaxFilterPatternLength))
 		}
 	}
@@ -137,7 +97,7 @@ func term(field, value string) string { return fmt.Sprintf("($.%s = %q)", field,
 // 1,000 dimension pairs an hour) and adding a service changes no filter.
 func filterPattern(level string) string {
 	var levels []string
-	for _, s := range LevelSpellings(level) {
+	for _, s := range spec.LevelSpellings(level) {
 		levels = append(levels, term(FieldLevel, s))
 	}
 	return "{ " + strings.Join(levels, " || ") + " }"
@@ -153,7 +113,7 @@ func errorsQuery(levels []string) string {
 	var spellings []string
 	for _, l := range errorLevels {
 		if slices.Contains(levels, l) {
-			for _, s := range LevelSpellings(l) {
+			for _, s := range spec.LevelSpellings(l) {
 				spellings = append(spellings, strconv.Quote(s))
 			}
 		}

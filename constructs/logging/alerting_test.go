@@ -10,37 +10,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/spec"
 )
-
-// TestLevelSpellings: the names services actually log a level under
-// (log4j's WARN, Python's WARNING and CRITICAL, Serilog's Error, zap's
-// error) all count, and nothing below the level does.
-func TestLevelSpellings(t *testing.T) {
-	for _, tc := range []struct {
-		level     string
-		counts    []string
-		notCounts []string
-	}{
-		{"WARN", []string{"WARN", "warn", "Warn", "WARNING", "warning", "Warning"}, []string{"INFO", "ERROR"}},
-		{"ERROR", []string{"ERROR", "error", "Error"}, []string{"ERR", "WARN", "FATAL", "eRROR"}},
-		{"FATAL", []string{"FATAL", "fatal", "Fatal", "CRITICAL", "critical", "Critical"}, []string{"ERROR", "PANIC"}},
-		{"DEBUG", nil, []string{"DEBUG", "debug"}},
-	} {
-		t.Run(tc.level, func(t *testing.T) {
-			got := LevelSpellings(tc.level)
-			for _, s := range tc.counts {
-				if !slices.Contains(got, s) {
-					t.Errorf("%q does not count as %s (spellings %v)", s, tc.level, got)
-				}
-			}
-			for _, s := range tc.notCounts {
-				if slices.Contains(got, s) {
-					t.Errorf("%q counts as %s", s, tc.level)
-				}
-			}
-		})
-	}
-}
 
 // TestAlertingFilterPatterns: a filter pattern names the level only, in
 // every spelling; the Service dimension comes from each line. So the
@@ -48,7 +19,7 @@ func TestLevelSpellings(t *testing.T) {
 // filter), and it stays within CloudWatch Logs' 1,024 characters for every
 // level an env may alert on.
 func TestAlertingFilterPatterns(t *testing.T) {
-	for _, level := range Levels {
+	for _, level := range spec.Levels {
 		t.Run(level, func(t *testing.T) {
 			pattern := filterPattern(level)
 			if len(pattern) > MaxFilterPatternLength {
@@ -57,7 +28,7 @@ func TestAlertingFilterPatterns(t *testing.T) {
 			if strings.Contains(pattern, "$."+FieldService) || strings.Contains(pattern, "$."+FieldCluster) {
 				t.Errorf("pattern %q names a service or cluster", pattern)
 			}
-			for _, s := range LevelSpellings(level) {
+			for _, s := range spec.LevelSpellings(level) {
 				if !strings.Contains(pattern, `($.level = "`+s+`")`) {
 					t.Errorf("pattern %q does not count %q", pattern, s)
 				}
@@ -66,9 +37,9 @@ func TestAlertingFilterPatterns(t *testing.T) {
 	}
 	// Every set of levels an env may configure validates.
 	key := awskms.Key_FromKeyArn(constructtest.NewStack(t), jsii.String("Key"), jsii.String("arn:aws:kms:ap-northeast-1:111111111111:key/x"))
-	for mask := 1; mask < 1<<len(Levels); mask++ {
+	for mask := 1; mask < 1<<len(spec.Levels); mask++ {
 		var levels []string
-		for i, l := range Levels {
+		for i, l := range spec.Levels {
 			if mask&(1<<i) != 0 {
 				levels = append(levels, l)
 			}
@@ -146,7 +117,7 @@ func TestAlertingLogGroup(t *testing.T) {
 			}
 			// Any spelling of the level, from any service.
 			var levels []string
-			for _, s := range LevelSpellings(level) {
+			for _, s := range spec.LevelSpellings(level) {
 				levels = append(levels, `($.level = "`+s+`")`)
 			}
 			want := "{ " + strings.Join(levels, " || ") + " }"
@@ -181,7 +152,7 @@ func TestAlertingLogGroup(t *testing.T) {
 	t.Run("errors per service query", func(t *testing.T) {
 		var spellings []string
 		for _, l := range []string{"ERROR", "FATAL"} {
-			for _, s := range LevelSpellings(l) {
+			for _, s := range spec.LevelSpellings(l) {
 				spellings = append(spellings, `"`+s+`"`)
 			}
 		}

@@ -11,54 +11,12 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-// FalcoNamespace is the namespace Falco and Falcosidekick run in: their
-// stdout lines, Falco's JSON events among them, are archived by the log
-// shipper under the app log stream's service=falco partition.
-const FalcoNamespace = "falco"
+	"github.com/ecplatform/eks-platform/spec"
+)
 
 // FalcoEventsTable is the Glue table over Falco's partition of the archive.
 const FalcoEventsTable = "falco_events"
-
-// falcoPriorityTable is the one table of Falco's rule priorities, most
-// severe first: the name Falco's and Falcosidekick's configurations take
-// (falco.yaml priority, Falcosidekick's minimumpriority), and the spelling
-// Falco writes in an event's priority field (falco_common::format_priority).
-var falcoPriorityTable = []struct{ name, event string }{
-	{"emergency", "Emergency"},
-	{"alert", "Alert"},
-	{"critical", "Critical"},
-	{"error", "Error"},
-	{"warning", "Warning"},
-	{"notice", "Notice"},
-	{"informational", "Informational"},
-	{"debug", "Debug"},
-}
-
-// FalcoPriorities are Falco's rule priorities as configuration names them,
-// most severe first.
-var FalcoPriorities = func() []string {
-	out := make([]string, len(falcoPriorityTable))
-	for i, p := range falcoPriorityTable {
-		out[i] = p.name
-	}
-	return out
-}()
-
-// FalcoEventPriorities are the priority field values of the events at or
-// above min (a name of FalcoPriorities), most severe first; none for an
-// unknown min.
-func FalcoEventPriorities(min string) []string {
-	var out []string
-	for _, p := range falcoPriorityTable {
-		out = append(out, p.event)
-		if p.name == min {
-			return out
-		}
-	}
-	return nil
-}
 
 // FalcoEventColumns are the fields of Falco's JSON event (json_output, with
 // the output, output_fields and tags properties), as the log shipper
@@ -87,7 +45,7 @@ type FalcoAlertsProps struct {
 	// Alerting is the group Falcosidekick writes events to. Required.
 	Alerting *AlertingLogGroup
 	// MinPriority is the least severe priority Falcosidekick sends there,
-	// one of FalcoPriorities. Required.
+	// one of spec.FalcoPriorities. Required.
 	MinPriority string
 	// Namespace is the CloudWatch namespace of the event count.
 	// @default "Platform/Security"
@@ -100,8 +58,8 @@ func (p FalcoAlertsProps) Validate() error {
 	if p.Alerting == nil {
 		errs = append(errs, errors.New("alerting: required"))
 	}
-	if !slices.Contains(FalcoPriorities, p.MinPriority) {
-		errs = append(errs, fmt.Errorf("minPriority: must be one of %v, got %q", FalcoPriorities, p.MinPriority))
+	if !slices.Contains(spec.FalcoPriorities, p.MinPriority) {
+		errs = append(errs, fmt.Errorf("minPriority: must be one of %v, got %q", spec.FalcoPriorities, p.MinPriority))
 	}
 	if !namespace.MatchString(p.Namespace) || strings.HasPrefix(p.Namespace, "AWS/") {
 		errs = append(errs, fmt.Errorf("namespace: must be a custom CloudWatch namespace (not AWS/...), got %q", p.Namespace))
@@ -168,7 +126,7 @@ func NewFalcoAlerts(scope constructs.Construct, id string, props FalcoAlertsProp
 // CloudWatch Logs' JSON pattern syntax as aws-cdk-lib writes it.
 func falcoFilterPattern(min string) string {
 	var priorities []awslogs.JsonPattern
-	for _, p := range FalcoEventPriorities(min) {
+	for _, p := range spec.FalcoEventPriorities(min) {
 		priorities = append(priorities, awslogs.FilterPattern_StringValue(jsii.String("$.priority"), jsii.String("="), jsii.String(p)))
 	}
 	return *awslogs.FilterPattern_All(

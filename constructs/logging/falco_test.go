@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -10,29 +9,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/spec"
 )
-
-// TestFalcoEventPriorities: a minimum priority counts itself and every
-// more severe priority, in the spelling Falco writes in its events.
-func TestFalcoEventPriorities(t *testing.T) {
-	for _, tc := range []struct {
-		min  string
-		want []string
-	}{
-		{"emergency", []string{"Emergency"}},
-		{"warning", []string{"Emergency", "Alert", "Critical", "Error", "Warning"}},
-		{"notice", []string{"Emergency", "Alert", "Critical", "Error", "Warning", "Notice"}},
-		{"debug", []string{"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"}},
-		{"Notice", nil},
-		{"info", nil},
-	} {
-		t.Run(tc.min, func(t *testing.T) {
-			if got := FalcoEventPriorities(tc.min); !slices.Equal(got, tc.want) {
-				t.Errorf("FalcoEventPriorities(%q) = %v, want %v", tc.min, got, tc.want)
-			}
-		})
-	}
-}
 
 // TestFalcoFilterPattern: the filter counts Falcosidekick's events at or
 // above the minimum, and no line a shipper copied (those carry the
@@ -42,7 +20,7 @@ func TestFalcoFilterPattern(t *testing.T) {
 	if got := falcoFilterPattern("warning"); got != want {
 		t.Errorf("pattern\n%s\nwant\n%s", got, want)
 	}
-	for _, p := range FalcoPriorities {
+	for _, p := range spec.FalcoPriorities {
 		if n := len(falcoFilterPattern(p)); n > MaxFilterPatternLength {
 			t.Errorf("%s: %d characters, CloudWatch Logs takes %d", p, n, MaxFilterPatternLength)
 		}
@@ -103,7 +81,7 @@ func TestFalcoAlerts(t *testing.T) {
 // layout of its own, under that partition's prefix.
 func TestLayoutWithin(t *testing.T) {
 	app := Layout{Root: "logs/app/", Keys: []PartitionKey{{Name: "service", RecordField: FieldService}, {Name: "dt"}}}
-	got, err := app.Within("service", FalcoNamespace)
+	got, err := app.Within("service", spec.FalcoNamespace)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsathena"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // savedQuery is a query a team runs on day one. Each names the tables it
@@ -135,13 +137,8 @@ type ServiceQueriesProps struct {
 	Service string
 }
 
-var (
-	// namespaceName is a Kubernetes namespace name (a DNS label): safe
-	// inside a SQL string literal.
-	namespaceName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	// workGroupName is what Athena takes as a workgroup name.
-	workGroupName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,128}$`)
-)
+// workGroupName is what Athena takes as a workgroup name.
+var workGroupName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,128}$`)
 
 // Validate reports every problem with the props.
 func (p ServiceQueriesProps) Validate() error {
@@ -152,7 +149,8 @@ func (p ServiceQueriesProps) Validate() error {
 	if !workGroupName.MatchString(p.WorkGroup) {
 		errs = append(errs, fmt.Errorf("workGroup: must be 1-128 letters, digits, . _ or -, got %q", p.WorkGroup))
 	}
-	if !namespaceName.MatchString(p.Service) {
+	// A namespace name (a DNS label) is safe inside a SQL string literal.
+	if !spec.IsDNSLabel(p.Service) {
 		errs = append(errs, fmt.Errorf("service: must be a namespace name (lowercase letters, digits and -, at most 63), got %q", p.Service))
 	}
 	return errors.Join(errs...)
@@ -185,7 +183,7 @@ LIMIT 50`},
 FROM "%[1]s"."app_logs"
 WHERE service = '%[2]s'
   AND dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
-  AND level IN (` + sqlList(append(LevelSpellings("ERROR"), LevelSpellings("FATAL")...)) + `)
+  AND level IN (` + sqlList(append(spec.LevelSpellings("ERROR"), spec.LevelSpellings("FATAL")...)) + `)
   AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
 ORDER BY log_time DESC
 LIMIT 1000`},

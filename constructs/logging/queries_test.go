@@ -8,6 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 func TestServiceQueriesPropsValidate(t *testing.T) {
@@ -58,7 +59,7 @@ func TestServiceQueries(t *testing.T) {
 		}
 	}
 	errorsSQL := *q.Queries["Errors"].QueryString()
-	for _, s := range append(LevelSpellings("ERROR"), LevelSpellings("FATAL")...) {
+	for _, s := range append(spec.LevelSpellings("ERROR"), spec.LevelSpellings("FATAL")...) {
 		if !strings.Contains(errorsSQL, "'"+s+"'") {
 			t.Errorf("errors query does not read level %s: %s", s, errorsSQL)
 		}

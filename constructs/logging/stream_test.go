@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/constructtest"
 	"github.com/ecplatform/eks-platform/internal/catalogcheck"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var appLayout = Layout{Root: "logs/app/", Keys: []PartitionKey{
@@ -41,7 +42,7 @@ func newLoggingStack(t *testing.T) (awscdk.Stack, assertions.Template) {
 			{Name: WafLogsTable, Stream: waf, Columns: WafLogColumns},
 			{Name: NodeLogsTable, Stream: node, Columns: NodeLogColumns},
 			{Name: DbAuditLogsTable, Stream: db, Columns: DbAuditLogColumns},
-			{Name: FalcoEventsTable, Stream: app, Columns: FalcoEventColumns, Within: &Partition{Key: "service", Value: FalcoNamespace}},
+			{Name: FalcoEventsTable, Stream: app, Columns: FalcoEventColumns, Within: &Partition{Key: "service", Value: spec.FalcoNamespace}},
 			{Name: NodeSessionLogsTable, Stream: sessions, Columns: NodeSessionLogColumns},
 		},
 	})

@@ -57,7 +57,10 @@ func (s *AlarmSet) Mute() {
 	}
 }
 
-var fiveMinutes = awscdk.Duration_Minutes(jsii.Number(5))
+// fiveMinutes is the period of the alarms' metrics. A function, not a
+// package variable: a Duration is a jsii object, and making one at package
+// init would start Node in every program that imports this package.
+func fiveMinutes() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }
 
 // AlbAlarmsProps configures AlbAlarms.
 type AlbAlarmsProps struct {
@@ -80,7 +83,7 @@ func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) *Alar
 	if p.Name == "" || p.LoadBalancer == nil || p.Action == nil {
 		panic(fmt.Errorf("%s/%s: name, loadBalancer and action: required", *scope.Node().Path(), id))
 	}
-	sum := &awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}
+	sum := &awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}
 	specs := []alarmSpec{{
 		"Elb5xx", p.LoadBalancer.Metrics().HttpCodeElb(elbv2.HttpCodeElb_ELB_5XX_COUNT, sum), float64(p.Max5xxPerFiveMinutes),
 		awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
@@ -108,7 +111,7 @@ func NewWafAlarms(scope constructs.Construct, id string, webAclName string, maxB
 		DimensionsMap: &map[string]*string{
 			"WebACL": jsii.String(webAclName), "Region": awscdk.Stack_Of(scope).Region(), "Rule": jsii.String("ALL"),
 		},
-		Period:    fiveMinutes,
+		Period:    fiveMinutes(),
 		Statistic: jsii.String("Sum"),
 	})
 	return newAlarmSet(scope, id, action, []alarmSpec{{
@@ -154,7 +157,7 @@ func NewFirehoseAlarms(scope constructs.Construct, id string, p FirehoseAlarmsPr
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String("AWS/Firehose"), MetricName: jsii.String(name),
 			DimensionsMap: &map[string]*string{"DeliveryStreamName": jsii.String(p.StreamName)},
-			Period:        fiveMinutes, Statistic: jsii.String(stat),
+			Period:        fiveMinutes(), Statistic: jsii.String(stat),
 		})
 	}
 	gt, lt, quiet := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, awscloudwatch.TreatMissingData_NOT_BREACHING

@@ -5,7 +5,6 @@ package monitoring
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -22,11 +21,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
 	"github.com/ecplatform/eks-platform/constructs/encryption"
-)
-
-var (
-	slackWorkspace = regexp.MustCompile(`^[0-9A-Z]{1,255}$`)
-	slackChannel   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // AlarmChannelProps configures an AlarmChannel.
@@ -55,10 +50,10 @@ func (p AlarmChannelProps) Validate() error {
 	if p.Name == "" {
 		errs = append(errs, errors.New("name: required"))
 	}
-	if !slackWorkspace.MatchString(p.SlackWorkspaceID) {
+	if !spec.IsSlackWorkspaceID(p.SlackWorkspaceID) {
 		errs = append(errs, fmt.Errorf("slackWorkspaceId: must be a Slack workspace id such as T01234567, got %q", p.SlackWorkspaceID))
 	}
-	if !slackChannel.MatchString(p.SlackChannelID) {
+	if !spec.IsSlackChannelID(p.SlackChannelID) {
 		errs = append(errs, fmt.Errorf("slackChannelId: must be a Slack channel id such as C01234567, got %q", p.SlackChannelID))
 	}
 	if strings.ContainsAny(p.AlarmNamePrefix, "*?") {

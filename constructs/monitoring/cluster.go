@@ -68,7 +68,7 @@ func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProp
 		})
 	}
 	metric := func(namespace, name, stat string) awscloudwatch.Metric {
-		return metricOver(fiveMinutes, namespace, name, stat)
+		return metricOver(fiveMinutes(), namespace, name, stat)
 	}
 	const insights, eks = "ContainerInsights", "AWS/EKS"
 	gt, lt := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD

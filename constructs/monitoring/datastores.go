@@ -60,7 +60,7 @@ func NewAuroraAlarms(scope constructs.Construct, id string, p AuroraAlarmsProps)
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String("AWS/RDS"), MetricName: jsii.String(name),
 			DimensionsMap: &map[string]*string{"DBClusterIdentifier": jsii.String(p.ClusterIdentifier)},
-			Period:        fiveMinutes, Statistic: jsii.String(stat),
+			Period:        fiveMinutes(), Statistic: jsii.String(stat),
 		})
 	}
 	gt, quiet := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.TreatMissingData_NOT_BREACHING
@@ -96,7 +96,7 @@ func NewTableAlarms(scope constructs.Construct, id string, p TableAlarmsProps) *
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace: jsii.String("AWS/DynamoDB"), MetricName: jsii.String(name),
 			DimensionsMap: &map[string]*string{"TableName": jsii.String(p.TableName)},
-			Period:        fiveMinutes, Statistic: jsii.String("Sum"),
+			Period:        fiveMinutes(), Statistic: jsii.String("Sum"),
 		})
 	}
 	gt, quiet := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.TreatMissingData_NOT_BREACHING

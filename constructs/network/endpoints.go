@@ -38,9 +38,11 @@ type endpoint struct {
 	// id is the construct id: stable, renaming it replaces the endpoint.
 	id string
 	// gateway is a gateway endpoint's service; iface an interface
-	// endpoint's. Exactly one is set.
-	gateway awsec2.GatewayVpcEndpointAwsService
-	iface   awsec2.InterfaceVpcEndpointAwsService
+	// endpoint's. Exactly one is set. Each is awsec2's getter, called when
+	// the Network is built: calling it at package init would start Node in
+	// every program that imports this package, before it does anything.
+	gateway func() awsec2.GatewayVpcEndpointAwsService
+	iface   func() awsec2.InterfaceVpcEndpointAwsService
 	reach   reach
 	// also are the statements beyond reach: the AWS-owned resources, or
 	// the calls without a resource, that the platform needs.
@@ -115,18 +117,18 @@ func policyEnvOf(scope constructs.Construct, id string) policyEnv {
 //     for it, and a wrong guess would stop every pod's credentials. The
 //     roles it hands out trust only pods.eks.amazonaws.com of this account.
 var endpoints = []endpoint{
-	{id: "S3", gateway: awsec2.GatewayVpcEndpointAwsService_S3(), reach: ownAccount, also: s3AwsOwned},
-	{id: "DynamoDb", gateway: awsec2.GatewayVpcEndpointAwsService_DYNAMODB(), reach: ownAccount},
-	{id: "EcrApi", iface: awsec2.InterfaceVpcEndpointAwsService_ECR(), reach: ownAccount, also: ecrPulls},
-	{id: "EcrDkr", iface: awsec2.InterfaceVpcEndpointAwsService_ECR_DOCKER(), reach: ownAccount, also: ecrPulls},
-	{id: "Sts", iface: awsec2.InterfaceVpcEndpointAwsService_STS(), reach: ownResources, also: stsCallerIdentity},
-	{id: "Logs", iface: awsec2.InterfaceVpcEndpointAwsService_CLOUDWATCH_LOGS(), reach: ownAccount},
-	{id: "Ec2", iface: awsec2.InterfaceVpcEndpointAwsService_EC2(), reach: ownAccount},
-	{id: "ElasticLoadBalancing", iface: awsec2.InterfaceVpcEndpointAwsService_ELASTIC_LOAD_BALANCING(), reach: ownAccount},
-	{id: "EksAuth", iface: awsec2.InterfaceVpcEndpointAwsService_EKS_AUTH(), reach: ownPrincipals},
-	{id: "Ssm", iface: awsec2.InterfaceVpcEndpointAwsService_SSM(), reach: ownAccount, also: ssmAwsOwned},
-	{id: "SsmMessages", iface: awsec2.InterfaceVpcEndpointAwsService_SSM_MESSAGES(), reach: ownAccount},
-	{id: "Ec2Messages", iface: awsec2.InterfaceVpcEndpointAwsService_EC2_MESSAGES(), reach: ownAccount},
+	{id: "S3", gateway: awsec2.GatewayVpcEndpointAwsService_S3, reach: ownAccount, also: s3AwsOwned},
+	{id: "DynamoDb", gateway: awsec2.GatewayVpcEndpointAwsService_DYNAMODB, reach: ownAccount},
+	{id: "EcrApi", iface: awsec2.InterfaceVpcEndpointAwsService_ECR, reach: ownAccount, also: ecrPulls},
+	{id: "EcrDkr", iface: awsec2.InterfaceVpcEndpointAwsService_ECR_DOCKER, reach: ownAccount, also: ecrPulls},
+	{id: "Sts", iface: awsec2.InterfaceVpcEndpointAwsService_STS, reach: ownResources, also: stsCallerIdentity},
+	{id: "Logs", iface: awsec2.InterfaceVpcEndpointAwsService_CLOUDWATCH_LOGS, reach: ownAccount},
+	{id: "Ec2", iface: awsec2.InterfaceVpcEndpointAwsService_EC2, reach: ownAccount},
+	{id: "ElasticLoadBalancing", iface: awsec2.InterfaceVpcEndpointAwsService_ELASTIC_LOAD_BALANCING, reach: ownAccount},
+	{id: "EksAuth", iface: awsec2.InterfaceVpcEndpointAwsService_EKS_AUTH, reach: ownPrincipals},
+	{id: "Ssm", iface: awsec2.InterfaceVpcEndpointAwsService_SSM, reach: ownAccount, also: ssmAwsOwned},
+	{id: "SsmMessages", iface: awsec2.InterfaceVpcEndpointAwsService_SSM_MESSAGES, reach: ownAccount},
+	{id: "Ec2Messages", iface: awsec2.InterfaceVpcEndpointAwsService_EC2_MESSAGES, reach: ownAccount},
 }
 
 // awsOwnedBuckets are the AWS-owned buckets the nodes read through the S3
@@ -249,11 +251,11 @@ func addEndpoints(n *Network, vpc awsec2.Vpc, cidr string, env policyEnv) awsec2
 		}
 		if ep.gateway != nil {
 			policy = vpc.AddGatewayEndpoint(jsii.String(ep.id), &awsec2.GatewayVpcEndpointOptions{
-				Service: ep.gateway, Subnets: &private,
+				Service: ep.gateway(), Subnets: &private,
 			})
 		} else {
 			policy = vpc.AddInterfaceEndpoint(jsii.String(ep.id), &awsec2.InterfaceVpcEndpointOptions{
-				Service:           ep.iface,
+				Service:           ep.iface(),
 				Subnets:           &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS},
 				SecurityGroups:    &[]awsec2.ISecurityGroup{sg},
 				Open:              jsii.Bool(false),

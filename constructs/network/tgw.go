@@ -4,16 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-var transitGatewayID = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
+	"github.com/ecplatform/eks-platform/spec"
+)
 
 // TgwAttachmentProps configures a TgwAttachment.
 type TgwAttachmentProps struct {
@@ -44,7 +43,7 @@ func (p TgwAttachmentProps) Validate() error {
 	if p.Vpc == nil {
 		errs = append(errs, errors.New("vpc: required"))
 	}
-	if !transitGatewayID.MatchString(p.TransitGatewayID) {
+	if !spec.IsTransitGatewayID(p.TransitGatewayID) {
 		errs = append(errs, fmt.Errorf("transitGatewayId: must be tgw- and 8 to 17 hex digits, got %q", p.TransitGatewayID))
 	}
 	if len(p.OnPremCidrs) == 0 {

@@ -3,16 +3,15 @@ package network
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdirectconnect"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-var dxGatewayID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	"github.com/ecplatform/eks-platform/spec"
+)
 
 // VgwAttachmentProps configures a VgwAttachment.
 type VgwAttachmentProps struct {
@@ -38,7 +37,7 @@ func (p VgwAttachmentProps) Validate() error {
 	if p.Vpc == nil {
 		errs = append(errs, errors.New("vpc: required"))
 	}
-	if !dxGatewayID.MatchString(p.DirectConnectGatewayID) {
+	if !spec.IsDirectConnectGatewayID(p.DirectConnectGatewayID) {
 		errs = append(errs, fmt.Errorf("directConnectGatewayId: must be a Direct Connect gateway id (UUID), got %q", p.DirectConnectGatewayID))
 	}
 	if a := p.AmazonSideAsn; !((a >= 64512 && a <= 65534) || (a >= 4200000000 && a <= 4294967294)) {

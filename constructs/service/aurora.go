@@ -19,18 +19,15 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
 	"github.com/ecplatform/eks-platform/constructs/encryption"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var (
 	// The DB cluster identifier rule (CreateDBCluster API reference).
 	dbIdentifier = regexp.MustCompile(`^[a-zA-Z](?:[a-zA-Z0-9]|-(?:[a-zA-Z0-9]))*$`)
 	// PostgreSQL identifiers, unquoted.
-	pgIdentifier  = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
-	engineVersion = regexp.MustCompile(`^(1[3-7])\.[0-9]{1,2}$`)
+	pgIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 )
-
-// PgauditClasses are the statement classes pgaudit.log takes.
-var PgauditClasses = []string{"read", "write", "function", "role", "ddl", "misc", "misc_set", "all", "none"}
 
 // AuroraPort is the port the database listens on.
 const AuroraPort = 5432
@@ -89,7 +86,7 @@ func (p AuroraDatabaseProps) Validate() error {
 	if p.Vpc == nil {
 		errs = append(errs, errors.New("vpc: required"))
 	}
-	if !engineVersion.MatchString(p.EngineVersion) {
+	if _, ok := spec.AuroraEngineMajor(p.EngineVersion); !ok {
 		errs = append(errs, fmt.Errorf("engineVersion: must be an Aurora PostgreSQL version such as 16.6, got %q", p.EngineVersion))
 	}
 	if p.InstanceClass == "" {
@@ -101,8 +98,8 @@ func (p AuroraDatabaseProps) Validate() error {
 		if p.MaxAcu < p.MinAcu {
 			errs = append(errs, fmt.Errorf("maxAcu: must be >= minAcu (%g), got %g", p.MinAcu, p.MaxAcu))
 		}
-	} else if _, ok := InstanceMemoryGiB(p.InstanceClass); !ok {
-		errs = append(errs, fmt.Errorf("instanceClass: must be an Aurora PostgreSQL instance class, %s, got %q", InstanceClasses(), p.InstanceClass))
+	} else if _, ok := spec.InstanceMemoryGiB(p.InstanceClass); !ok {
+		errs = append(errs, fmt.Errorf("instanceClass: must be an Aurora PostgreSQL instance class, %s, got %q", spec.InstanceClasses(), p.InstanceClass))
 	}
 	if p.Instances < 1 || p.Instances > 3 {
 		errs = append(errs, fmt.Errorf("instances: must be 1 to 3, got %d", p.Instances))
@@ -111,8 +108,8 @@ func (p AuroraDatabaseProps) Validate() error {
 		errs = append(errs, fmt.Errorf("backupRetentionDays: must be 1 to 35, got %d", p.BackupRetentionDays))
 	}
 	for _, c := range strings.Split(p.AuditLog, ",") {
-		if !slices.Contains(PgauditClasses, strings.TrimSpace(c)) {
-			errs = append(errs, fmt.Errorf("auditLog: %q is not a pgaudit.log class (%v)", c, PgauditClasses))
+		if !slices.Contains(spec.PgauditClasses, strings.TrimSpace(c)) {
+			errs = append(errs, fmt.Errorf("auditLog: %q is not a pgaudit.log class (%v)", c, spec.PgauditClasses))
 		}
 	}
 	if p.AuditLogs.DestinationArn == nil || p.AuditLogs.RoleArn == nil {
@@ -148,49 +145,13 @@ type AuroraDatabase struct {
 	MaxConnections int
 }
 
-// gibPerVcpu is the memory of the instance families Aurora PostgreSQL
-// runs on, per vCPU; vcpus is the vCPU count by instance size.
-var (
-	gibPerVcpu = map[string]float64{
-		"r5": 8, "r6g": 8, "r6i": 8, "r7g": 8, "r7i": 8, "r8g": 8, "x2g": 16,
-	}
-	// burstableGiB is the memory of the burstable classes, by size.
-	burstableGiB = map[string]float64{"medium": 4, "large": 8}
-	vcpus        = map[string]float64{
-		"medium": 2, "large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32,
-		"12xlarge": 48, "16xlarge": 64, "24xlarge": 96,
-	}
-)
-
-// InstanceMemoryGiB is the memory of an Aurora PostgreSQL instance class,
-// or false for a class this table does not know.
-func InstanceMemoryGiB(class string) (float64, bool) {
-	parts := strings.Split(class, ".")
-	if len(parts) != 3 || parts[0] != "db" {
-		return 0, false
-	}
-	if parts[1] == "t3" || parts[1] == "t4g" {
-		gib, ok := burstableGiB[parts[2]]
-		return gib, ok
-	}
-	perVcpu, ok1 := gibPerVcpu[parts[1]]
-	n, ok2 := vcpus[parts[2]]
-	return perVcpu * n, ok1 && ok2 && parts[2] != "medium"
-}
-
-// InstanceClasses are the instance families and sizes InstanceMemoryGiB
-// knows, for messages.
-func InstanceClasses() string {
-	return "db.{r5,r6g,r6i,r7g,r7i,r8g,x2g}.{large..24xlarge} or db.{t3,t4g}.{medium,large}"
-}
-
 // DefaultMaxConnections is Aurora PostgreSQL's default max_connections,
 // LEAST(DBInstanceClassMemory/9531392, 5000), for an instance class or,
 // for Serverless v2, the memory of its maximum ACUs (2 GiB each).
 func DefaultMaxConnections(instanceClass string, maxAcu float64) int {
 	gib := maxAcu * 2
 	if instanceClass != "" {
-		gib, _ = InstanceMemoryGiB(instanceClass)
+		gib, _ = spec.InstanceMemoryGiB(instanceClass)
 	}
 	return min(int(gib*1024*1024*1024/9531392), 5000)
 }
@@ -248,7 +209,7 @@ func NewAuroraDatabase(scope constructs.Construct, id string, p AuroraDatabasePr
 		Description:      jsii.String(fmt.Sprintf("Aurora cluster %s: PostgreSQL from the pods of its service only", p.Identifier)),
 		AllowAllOutbound: jsii.Bool(false),
 	})
-	major := engineVersion.FindStringSubmatch(p.EngineVersion)[1]
+	major, _ := spec.AuroraEngineMajor(p.EngineVersion)
 	params := awsrds.NewCfnDBClusterParameterGroup(self, jsii.String("Parameters"), &awsrds.CfnDBClusterParameterGroupProps{
 		Description: jsii.String("pgaudit, connection logging and TLS for Aurora cluster " + p.Identifier),
 		Family:      jsii.String("aurora-postgresql" + major),

@@ -7,7 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // RouteTableSchema names the route table document's format; the API
@@ -36,8 +37,6 @@ const (
 	// TargetFallback sends the prefix to the on-prem monolith.
 	TargetFallback RouteTarget = "fallback"
 )
-
-var routePrefix = regexp.MustCompile(`^/([A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*)?$`)
 
 // Route is one path prefix of a service's route table.
 type Route struct {
@@ -92,7 +91,7 @@ func (t RouteTable) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, r := range t.Routes {
-		if !routePrefix.MatchString(r.Prefix) {
+		if !spec.IsRoutePrefix(r.Prefix) {
 			errs = append(errs, fmt.Errorf("routes[%d].prefix: must be a path prefix such as /api/members, got %q", i, r.Prefix))
 		}
 		if seen[r.Prefix] {

@@ -19,12 +19,10 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
-var (
-	serviceName   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,28}[a-z0-9]$`)
-	secretsPrefix = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]+/$`)
-)
+var secretsPrefix = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]+/$`)
 
 // ServiceProps configures a Service.
 type ServiceProps struct {
@@ -67,7 +65,7 @@ type ServiceProps struct {
 // Validate reports every problem with the props.
 func (p ServiceProps) Validate() error {
 	var errs []error
-	if !serviceName.MatchString(p.Name) {
+	if !spec.IsServiceName(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 2-30 lowercase letters, digits or -, got %q", p.Name))
 	}
 	if len(p.Clusters) == 0 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -14,12 +13,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/encryption"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
-var (
-	tableName    = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
-	keyAttribute = regexp.MustCompile(`^([A-Za-z0-9_.-]{1,255}):(S|N|B)$`)
-)
+var tableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 
 var attributeTypes = map[string]awsdynamodb.AttributeType{
 	"S": awsdynamodb.AttributeType_STRING,
@@ -50,10 +47,10 @@ func (p ServiceTableProps) Validate() error {
 	if !tableName.MatchString(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 3-255 letters, digits, _ . or -, got %q", p.Name))
 	}
-	if !keyAttribute.MatchString(p.PartitionKey) {
+	if _, _, ok := spec.ParseKeyAttribute(p.PartitionKey); !ok {
 		errs = append(errs, fmt.Errorf("partitionKey: must be attribute:type with the type S, N or B, got %q", p.PartitionKey))
 	}
-	if p.SortKey != "" && !keyAttribute.MatchString(p.SortKey) {
+	if _, _, ok := spec.ParseKeyAttribute(p.SortKey); p.SortKey != "" && !ok {
 		errs = append(errs, fmt.Errorf("sortKey: must be attribute:type with the type S, N or B, got %q", p.SortKey))
 	}
 	return errors.Join(errs...)
@@ -83,8 +80,8 @@ func NewServiceTable(scope constructs.Construct, id string, p ServiceTableProps)
 			RemovalPolicy: p.RemovalPolicy,
 		})
 	}
-	attribute := func(spec string) *awsdynamodb.Attribute {
-		name, typ, _ := strings.Cut(spec, ":")
+	attribute := func(key string) *awsdynamodb.Attribute {
+		name, typ, _ := spec.ParseKeyAttribute(key)
 		return &awsdynamodb.Attribute{Name: jsii.String(name), Type: attributeTypes[typ]}
 	}
 	props := &awsdynamodb.TableProps{

@@ -1,4 +1,4 @@
-package cluster
+package spec
 
 import (
 	"fmt"
