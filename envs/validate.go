@@ -336,8 +336,6 @@ func validateDelivery(c *Config, p *Path, errs *ErrorList) {
 	}
 }
 
-var serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
-
 func validateLogging(c *Config, p *Path, errs *ErrorList) {
 	l := c.Logging
 	a, ap := l.Archive, p.Child("archive")
@@ -374,8 +372,8 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 	}
 	for i, s := range l.Services {
 		sp := p.Child("services").Index(i)
-		if !serviceName.MatchString(s) {
-			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be a lowercase service name (letters, digits, -)")
+		if !spec.IsDNSLabel(s) {
+			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be the service's Kubernetes namespace: a DNS label (lowercase letters, digits and -, starting and ending with a letter or digit, at most 63)")
 		}
 		if slices.Contains(reservedNamespaces, s) {
 			errs.Add(sp, "%q is a namespace the cluster or the platform owns, not a service's: its lines never raise a service's log alarm; remove it here", s)
