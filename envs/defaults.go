@@ -32,7 +32,7 @@ type intDefault struct {
 // out of range, instead of silently replacing it.
 func SetDefaults(c *Config) {
 	if c.Edge.ApiGateway.HealthCheckPath == "" {
-		c.Edge.ApiGateway.HealthCheckPath = "/healthz"
+		c.Edge.ApiGateway.HealthCheckPath = spec.DefaultHealthCheckPath
 	}
 	l, m := &c.Logging, &c.Monitoring
 	lp, ap, mp := NewPath("logging"), NewPath("logging").Child("archive"), NewPath("monitoring")

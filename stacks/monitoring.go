@@ -51,8 +51,13 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 			t := es.Targets[key]
 			alarms := monitoring.NewAlbAlarms(s, fmt.Sprintf("Alb-%s-%s", es.Cluster, key), monitoring.AlbAlarmsProps{
 				Name: fmt.Sprintf("%s %s %s", cfg.Name, es.Cluster, key), LoadBalancer: alb,
-				TargetGroups: []elbv2.ApplicationTargetGroup{t.Stable, t.Canary}, Action: channel.Action,
-				Max5xxPerFiveMinutes: m.Max5xxPerFiveMinutes,
+				Targets: []monitoring.AlbTarget{
+					{Group: t.Stable, Service: e.ApiGateway.Service},
+					{Group: t.Canary, Service: e.ApiGateway.CanaryService},
+				},
+				ApiGatewayNamespace: e.ApiGateway.Namespace, HealthCheckPath: e.ApiGateway.HealthCheckPath,
+				ErrorsQuery: logging.ErrorsQueryName, AlertingLogGroup: logs.Alerting.Name,
+				Action: channel.Action, Max5xxPerFiveMinutes: m.Max5xxPerFiveMinutes,
 			})
 			muteIf(es.Retiring, alarms)
 		}

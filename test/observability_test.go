@@ -2,6 +2,7 @@ package test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -199,6 +200,60 @@ func TestEveryEnvIsObservable(t *testing.T) {
 			}
 			if len(albs) != 2*len(cfg.Clusters) {
 				t.Errorf("%d ALBs, want an external and an internal one per cluster", len(albs))
+			}
+		})
+	}
+}
+
+// TestAlbAlarmsSendTheOnCallWhereConfigPutTheGateway: in every env, each
+// ALB alarm that points at the API gateway names config's namespace, its
+// Services and its health check path, and the 5xx alarms name a saved
+// query the env's logging stack holds.
+func TestAlbAlarmsSendTheOnCallWhereConfigPutTheGateway(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			tmpls := envTemplates(t, cfg.Name)
+			g := cfg.Edge.ApiGateway
+			queries := map[string]bool{}
+			for _, q := range resourcesOf(tmpls[cfg.Name+"-logging"], "AWS::Logs::QueryDefinition") {
+				queries[q["Name"].(string)] = true
+			}
+			checked := 0
+			for id, a := range resourcesOf(tmpls[cfg.Name+"-monitoring"], "AWS::CloudWatch::Alarm") {
+				text, _ := a["AlarmDescription"].(string)
+				var want []string
+				switch {
+				case strings.Contains(id, "Elb5xx"):
+					want = []string{"kubectl -n " + g.Namespace + " get pods"}
+				case strings.Contains(id, "Target5xx"):
+					want = []string{g.Namespace + "/"}
+					q := regexp.MustCompile(`saved query "([^"]+)"`).FindStringSubmatch(text)
+					if q == nil || !queries[q[1]] {
+						t.Errorf("%s sends the on-call to a saved query %s-logging does not hold: %s", id, cfg.Name, text)
+					}
+				case strings.Contains(id, "Unhealthy"):
+					want = []string{g.Namespace + "/", "GET " + g.HealthCheckPath}
+				default:
+					continue
+				}
+				checked++
+				for _, w := range want {
+					if !strings.Contains(text, w) {
+						t.Errorf("%s: %q lacks %q", id, text, w)
+					}
+				}
+				if !strings.Contains(text, g.Namespace+"/"+g.Service) && !strings.Contains(text, g.Namespace+"/"+g.CanaryService) && !strings.Contains(id, "Elb5xx") {
+					t.Errorf("%s names neither of the gateway's Services %s, %s: %s", id, g.Service, g.CanaryService, text)
+				}
+			}
+			// Per cluster: two ALBs, each one ELB alarm and two of each
+			// kind per target group (stable and canary).
+			if want := len(cfg.Clusters) * 2 * 5; checked != want {
+				t.Errorf("%d ALB alarms checked, want %d", checked, want)
 			}
 		})
 	}

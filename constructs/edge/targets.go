@@ -11,6 +11,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // isDNSLabel is the API server's rule for namespaces and Service names.
@@ -52,7 +54,7 @@ type WeightedTargetsProps struct {
 	Stable, Canary Service
 	// StableWeight and CanaryWeight split traffic, 0..100 each, summing to 100.
 	StableWeight, CanaryWeight int
-	// HealthCheckPath is probed on each pod. @default "/healthz"
+	// HealthCheckPath is probed on each pod. @default spec.DefaultHealthCheckPath
 	HealthCheckPath string
 }
 
@@ -112,7 +114,7 @@ type WeightedTargets struct {
 // NewWeightedTargets provisions the targets; it panics on invalid props.
 func NewWeightedTargets(scope constructs.Construct, id string, props WeightedTargetsProps) *WeightedTargets {
 	if props.HealthCheckPath == "" {
-		props.HealthCheckPath = "/healthz"
+		props.HealthCheckPath = spec.DefaultHealthCheckPath
 	}
 	if err := props.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))

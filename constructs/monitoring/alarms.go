@@ -3,12 +3,15 @@ package monitoring
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // alarmSpec is one alarm: what it watches, when it fires, and what its
@@ -67,36 +70,85 @@ type AlbAlarmsProps struct {
 	// Name says which endpoint, e.g. "prd blue external". Required.
 	Name         string
 	LoadBalancer elbv2.ApplicationLoadBalancer
-	TargetGroups []elbv2.ApplicationTargetGroup
-	Action       awscloudwatch.IAlarmAction
+	// Targets are the load balancer's target groups, each with the API
+	// gateway's Service it forwards to, named in that group's alarms.
+	Targets []AlbTarget
+	// ApiGatewayNamespace is where the on-call finds the API gateway's pods
+	// and TargetGroupBindings (edge.apiGateway.namespace). Required.
+	ApiGatewayNamespace string
+	// HealthCheckPath is what the ALB probes on each pod
+	// (edge.apiGateway.healthCheckPath). Required.
+	HealthCheckPath string
+	// ErrorsQuery is the Logs Insights saved query on AlertingLogGroup that
+	// lists error lines per service and cluster, where a gateway 5xx sends
+	// the on-call. Both required.
+	ErrorsQuery, AlertingLogGroup string
+	Action                        awscloudwatch.IAlarmAction
 	// Max5xxPerFiveMinutes fires on more 5xx than this. @default 25
 	Max5xxPerFiveMinutes int
 }
 
+// AlbTarget is a target group and the Service whose pods it holds.
+type AlbTarget struct {
+	Group elbv2.ApplicationTargetGroup
+	// Service is the Kubernetes Service's name, in ApiGatewayNamespace.
+	Service string
+}
+
+// Validate checks the props; NewAlbAlarms calls it first.
+func (p AlbAlarmsProps) Validate() error {
+	var errs []error
+	if p.Name == "" || p.LoadBalancer == nil || p.Action == nil {
+		errs = append(errs, errors.New("name, loadBalancer and action: required"))
+	}
+	if !spec.IsDNSLabel(p.ApiGatewayNamespace) {
+		errs = append(errs, fmt.Errorf("apiGatewayNamespace: must be a Kubernetes namespace, got %q", p.ApiGatewayNamespace))
+	}
+	if !strings.HasPrefix(p.HealthCheckPath, "/") {
+		errs = append(errs, fmt.Errorf("healthCheckPath: must be a path such as %s, got %q", spec.DefaultHealthCheckPath, p.HealthCheckPath))
+	}
+	if p.ErrorsQuery == "" || p.AlertingLogGroup == "" {
+		errs = append(errs, errors.New("errorsQuery and alertingLogGroup: required, the saved query a 5xx alarm sends the on-call to"))
+	}
+	for i, t := range p.Targets {
+		if t.Group == nil || !spec.IsDNSLabel(t.Service) {
+			errs = append(errs, fmt.Errorf("targets[%d]: a target group and the Service it forwards to (a DNS label), got %q", i, t.Service))
+		}
+	}
+	if p.Max5xxPerFiveMinutes < 0 {
+		errs = append(errs, fmt.Errorf("max5xxPerFiveMinutes: must be >= 0, got %d", p.Max5xxPerFiveMinutes))
+	}
+	return errors.Join(errs...)
+}
+
 // NewAlbAlarms alarms on a load balancer's own 5xx (no healthy target, or
 // the ALB failing) and, per target group, on the API gateway's 5xx and on
-// unhealthy targets.
+// unhealthy targets. Each description names what the on-call looks at:
+// the gateway's namespace, its Service and its health check path.
 func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) *AlarmSet {
 	if p.Max5xxPerFiveMinutes == 0 {
 		p.Max5xxPerFiveMinutes = 25
 	}
-	if p.Name == "" || p.LoadBalancer == nil || p.Action == nil {
-		panic(fmt.Errorf("%s/%s: name, loadBalancer and action: required", *scope.Node().Path(), id))
+	if err := p.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
+	ns := p.ApiGatewayNamespace
 	sum := &awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}
 	specs := []alarmSpec{{
 		"Elb5xx", p.LoadBalancer.Metrics().HttpCodeElb(elbv2.HttpCodeElb_ELB_5XX_COUNT, sum), float64(p.Max5xxPerFiveMinutes),
 		awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
-		fmt.Sprintf("%s ALB returns 5xx itself: usually no healthy API gateway pod behind it. Check the target groups' healthy hosts, the api-gateway pods (kubectl -n api-gateway get pods) and the TargetGroupBindings.", p.Name),
+		fmt.Sprintf("%s ALB returns 5xx itself: usually no healthy API gateway pod behind it. Check the target groups' healthy hosts, the API gateway's pods (kubectl -n %s get pods) and its TargetGroupBindings (kubectl -n %s get targetgroupbindings).", p.Name, ns, ns),
 	}}
-	for i, tg := range p.TargetGroups {
+	// Ids by position, as before the Services were named: a changed
+	// description updates an alarm in place, a changed id would replace it.
+	for i, t := range p.Targets {
 		specs = append(specs,
-			alarmSpec{fmt.Sprintf("Target5xx%d", i), tg.Metrics().HttpCodeTarget(elbv2.HttpCodeTarget_TARGET_5XX_COUNT, sum), float64(p.Max5xxPerFiveMinutes),
+			alarmSpec{fmt.Sprintf("Target5xx%d", i), t.Group.Metrics().HttpCodeTarget(elbv2.HttpCodeTarget_TARGET_5XX_COUNT, sum), float64(p.Max5xxPerFiveMinutes),
 				awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1, awscloudwatch.TreatMissingData_NOT_BREACHING,
-				fmt.Sprintf("%s: the API gateway (target group %d) answers 5xx. Query \"errors per service, last hour\" in Athena and the api-gateway logs in CloudWatch Logs; if it started with a canary release, set edge.targetWeights.canary to 0.", p.Name, i)},
-			alarmSpec{fmt.Sprintf("Unhealthy%d", i), tg.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}), 0,
+				fmt.Sprintf("%s: the API gateway's Service %s/%s answers 5xx. CloudWatch Logs Insights: saved query %q on %s over the last hour, and the logs of the pods behind it (kubectl -n %s get endpoints %s); if it started with a canary release, set edge.targetWeights.canary to 0.", p.Name, ns, t.Service, p.ErrorsQuery, p.AlertingLogGroup, ns, t.Service)},
+			alarmSpec{fmt.Sprintf("Unhealthy%d", i), t.Group.Metrics().UnhealthyHostCount(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum")}), 0,
 				awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 3, awscloudwatch.TreatMissingData_NOT_BREACHING,
-				fmt.Sprintf("%s: API gateway pods fail the ALB health check (target group %d) for 3 minutes. Check pod readiness and /healthz, node group health, and recent rollouts.", p.Name, i)},
+				fmt.Sprintf("%s: pods of the API gateway's Service %s/%s fail the ALB health check (GET %s) for 3 minutes. Check their readiness (kubectl -n %s get endpoints %s), node group health, and recent rollouts.", p.Name, ns, t.Service, p.HealthCheckPath, ns, t.Service)},
 		)
 	}
 	return newAlarmSet(scope, id, p.Action, specs)
