@@ -258,3 +258,43 @@ func TestAlbAlarmsSendTheOnCallWhereConfigPutTheGateway(t *testing.T) {
 		})
 	}
 }
+
+// TestAlarmTextsNameSavedQueriesThatExist: every saved query an alarm's
+// text sends the on-call to, in any stack of any env, is one that env
+// saves (an Athena named query or a Logs Insights query definition), under
+// exactly that name.
+func TestAlarmTextsNameSavedQueriesThatExist(t *testing.T) {
+	cfgs, err := envs.LoadDir("../envs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted := regexp.MustCompile(`query "([^"]+)"`)
+	for _, cfg := range cfgs {
+		t.Run(cfg.Name, func(t *testing.T) {
+			tmpls := envTemplates(t, cfg.Name)
+			saved := map[string]bool{}
+			for _, tmpl := range tmpls {
+				for _, typ := range []string{"AWS::Athena::NamedQuery", "AWS::Logs::QueryDefinition"} {
+					for _, q := range resourcesOf(tmpl, typ) {
+						saved[q["Name"].(string)] = true
+					}
+				}
+			}
+			named := 0
+			for stack, tmpl := range tmpls {
+				for id, a := range resourcesOf(tmpl, "AWS::CloudWatch::Alarm") {
+					text, _ := a["AlarmDescription"].(string)
+					for _, m := range quoted.FindAllStringSubmatch(text, -1) {
+						named++
+						if !saved[m[1]] {
+							t.Errorf("%s %s sends the on-call to saved query %q, which %s does not save: %s", stack, id, m[1], cfg.Name, text)
+						}
+					}
+				}
+			}
+			if named == 0 {
+				t.Error("no alarm names a saved query: the check checked nothing")
+			}
+		})
+	}
+}

@@ -37,9 +37,25 @@ const (
 	NodeSessionLogsTable = "node_session_logs"
 )
 
-// FalcoShellsQueryName is the saved query of the shells Falco saw spawned
-// in containers.
-const FalcoShellsQueryName = "shell spawned in a container, last 24 hours"
+// Names of saved queries that alarm texts and the runbook send the on-call
+// to: one spelling, so that a text never names a query no stack holds.
+const (
+	// FalcoShellsQueryName is the saved query of the shells Falco saw
+	// spawned in containers.
+	FalcoShellsQueryName = "shell spawned in a container, last 24 hours"
+	// NodeErrorsQueryName lists node error lines per cluster, node and unit.
+	NodeErrorsQueryName = "node errors by node and unit, today"
+	// WafBlocksQueryName lists which WAF rules block which clients.
+	WafBlocksQueryName = "WAF blocks by rule and client IP, last 24 hours"
+	// SlowestEndpointsQuery is a service's query of its slowest endpoints,
+	// saved as ServiceQueryName(service, SlowestEndpointsQuery).
+	SlowestEndpointsQuery = "slowest endpoints, today"
+	// ServiceErrorsQuery is a service's query of its error lines.
+	ServiceErrorsQuery = "errors, last 24 hours"
+)
+
+// ServiceQueryName is the name a service's saved query has in Athena.
+func ServiceQueryName(service, query string) string { return service + ": " + query }
 
 var savedQueries = []savedQuery{
 	{"DbAuditStatements", "database audit statements, last 24 hours", "pgaudit lines of every service's Aurora database over the last day: who changed schema, roles or data, per DB cluster (statement text without bound values).", []string{DbAuditLogsTable}, `SELECT from_unixtime(e.timestamp / 1000) AS logged_at,
@@ -65,7 +81,7 @@ WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
   AND from_unixtime(e.timestamp / 1000) > current_timestamp - interval '24' hour
 ORDER BY session_id, logged_at
 LIMIT 10000`},
-	{"NodeErrorsToday", "node errors by node and unit, today", "kubelet, containerd, aws-node and kernel lines that report an error, per cluster, node and unit today: where to look when nodes of a new node group do not become Ready.", []string{NodeLogsTable}, `SELECT cluster, coalesce(hostname, host) AS node, coalesce(systemd_unit, ident, 'container') AS unit,
+	{"NodeErrorsToday", NodeErrorsQueryName, "kubelet, containerd, aws-node and kernel lines that report an error, per cluster, node and unit today: where to look when nodes of a new node group do not become Ready.", []string{NodeLogsTable}, `SELECT cluster, coalesce(hostname, host) AS node, coalesce(systemd_unit, ident, 'container') AS unit,
        count(*) AS lines, arbitrary(coalesce(message, log)) AS example
 FROM "%[1]s"."node_logs"
 WHERE dt = date_format(current_date, '%%Y-%%m-%%d')
@@ -86,7 +102,7 @@ WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
   AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
 ORDER BY "time" DESC
 LIMIT 1000`},
-	{"WafBlocksByRuleAndClient", "WAF blocks by rule and client IP, last 24 hours", "Which WAF rules block which client IPs: tells an attack from a false positive.", []string{WafLogsTable}, `SELECT terminatingruleid AS rule, httprequest.clientip AS client_ip, httprequest.country AS country,
+	{"WafBlocksByRuleAndClient", WafBlocksQueryName, "Which WAF rules block which client IPs: tells an attack from a false positive.", []string{WafLogsTable}, `SELECT terminatingruleid AS rule, httprequest.clientip AS client_ip, httprequest.country AS country,
        count(*) AS blocked
 FROM "%[1]s"."waf_logs"
 WHERE dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
@@ -169,7 +185,7 @@ type ServiceQueries struct {
 // database, %[2]s the service; the service partition comes first in every
 // WHERE clause.
 var serviceQueries = []savedQuery{
-	{"SlowestEndpoints", "slowest endpoints, today", "p99 latency and volume per endpoint today: where to look when the API is slow.", []string{AppLogsTable}, `SELECT http_method, http_path,
+	{"SlowestEndpoints", SlowestEndpointsQuery, "p99 latency and volume per endpoint today: where to look when the API is slow.", []string{AppLogsTable}, `SELECT http_method, http_path,
        approx_percentile(duration_ms, 0.99) AS p99_ms,
        count(*) AS requests
 FROM "%[1]s"."app_logs"
@@ -179,7 +195,7 @@ WHERE service = '%[2]s'
 GROUP BY http_method, http_path
 ORDER BY p99_ms DESC
 LIMIT 50`},
-	{"Errors", "errors, last 24 hours", "ERROR and FATAL lines of the last 24 hours, newest first, with their cluster and pod: what failed, and whether only on the canary cluster.", []string{AppLogsTable}, `SELECT log_time, cluster, kubernetes.pod_name AS pod, level, logger, message, trace_id, log
+	{"Errors", ServiceErrorsQuery, "ERROR and FATAL lines of the last 24 hours, newest first, with their cluster and pod: what failed, and whether only on the canary cluster.", []string{AppLogsTable}, `SELECT log_time, cluster, kubernetes.pod_name AS pod, level, logger, message, trace_id, log
 FROM "%[1]s"."app_logs"
 WHERE service = '%[2]s'
   AND dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
@@ -208,7 +224,7 @@ func NewServiceQueries(scope constructs.Construct, id string, props ServiceQueri
 	q := &ServiceQueries{Construct: self, Queries: map[string]awsathena.CfnNamedQuery{}}
 	for _, sq := range serviceQueries {
 		q.Queries[sq.id] = awsathena.NewCfnNamedQuery(self, jsii.String(sq.id), &awsathena.CfnNamedQueryProps{
-			Name:        jsii.String(props.Service + ": " + sq.name),
+			Name:        jsii.String(ServiceQueryName(props.Service, sq.name)),
 			Description: jsii.String(sq.description),
 			Database:    jsii.String(props.Database),
 			WorkGroup:   jsii.String(props.WorkGroup),

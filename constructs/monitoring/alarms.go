@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/spec"
 )
 
@@ -168,7 +169,7 @@ func NewWafAlarms(scope constructs.Construct, id string, webAclName string, maxB
 	})
 	return newAlarmSet(scope, id, action, []alarmSpec{{
 		"BlockedSpike", blocked, float64(maxBlockedPerFiveMinutes), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 2, awscloudwatch.TreatMissingData_NOT_BREACHING,
-		fmt.Sprintf("WAF %s blocks over %d requests per 5 minutes: an attack, or a rule blocking real customers. Run the Athena query \"WAF blocks by rule and client IP\" to tell which.", webAclName, maxBlockedPerFiveMinutes),
+		fmt.Sprintf("WAF %s blocks over %d requests per 5 minutes: an attack, or a rule blocking real customers. Run the Athena saved query %q to tell which.", webAclName, maxBlockedPerFiveMinutes, logging.WafBlocksQueryName),
 	}})
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/logging"
 )
 
 // ClusterAlarmsProps configures ClusterAlarms.
@@ -78,7 +80,7 @@ func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProp
 		// Every minute of ten: a node joining or draining is NotReady
 		// briefly during every upgrade, and that must not page.
 		{"NodesNotReady", metricOver(awscdk.Duration_Minutes(jsii.Number(1)), insights, "cluster_failed_node_count", "Minimum"), 0, gt, 10, quiet,
-			fmt.Sprintf("%s has nodes that are not Ready for 10 minutes: their pods are being evicted. kubectl get nodes; kubectl describe node <node>; then the Athena query \"node errors by node and unit, today\" for the kubelet's and containerd's lines.", c)},
+			fmt.Sprintf("%s has nodes that are not Ready for 10 minutes: their pods are being evicted. kubectl get nodes; kubectl describe node <node>; then the Athena saved query %q for the kubelet's and containerd's lines.", c, logging.NodeErrorsQueryName)},
 		{"NodeCpuHigh", metric(insights, "node_cpu_utilization", "Average"), float64(u), gt, 3, quiet,
 			fmt.Sprintf("The nodes of %s average over %d%% CPU for 15 minutes: new pods will not fit and latency rises. kubectl top nodes; raise maxSize of the busy pool's active node group in its config.", c, u)},
 		{"NodeMemoryHigh", metric(insights, "node_memory_utilization", "Average"), float64(u), gt, 3, quiet,

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecplatform/eks-platform/constructs/logging"
 )
 
 // AuroraAlarmsProps configures AuroraAlarms.
@@ -66,7 +68,7 @@ func NewAuroraAlarms(scope constructs.Construct, id string, p AuroraAlarmsProps)
 	gt, quiet := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.TreatMissingData_NOT_BREACHING
 	specs := []alarmSpec{
 		{"Cpu", metric("CPUUtilization", "Average"), float64(p.MaxCPUPercent), gt, 3, quiet,
-			fmt.Sprintf("Aurora %s (service %s) is over %d%% CPU for 15 minutes. Performance Insights shows the top SQL; the Athena query \"slowest endpoints, today\" the endpoints behind it.", p.ClusterIdentifier, p.Service, p.MaxCPUPercent)},
+			fmt.Sprintf("Aurora %s (service %s) is over %d%% CPU for 15 minutes. Performance Insights shows the top SQL; the Athena saved query %q the endpoints behind it.", p.ClusterIdentifier, p.Service, p.MaxCPUPercent, logging.ServiceQueryName(p.Service, logging.SlowestEndpointsQuery))},
 		{"Connections", metric("DatabaseConnections", "Maximum"), float64(p.MaxConnections), gt, 3, quiet,
 			fmt.Sprintf("Aurora %s (service %s) has over %d connections for 15 minutes: a pool leak or too many pods. Check the service's replicas and pool size.", p.ClusterIdentifier, p.Service, p.MaxConnections)},
 	}
