@@ -7,7 +7,7 @@ import "github.com/ecplatform/eks-platform/spec"
 // cluster is upgraded or canaried: Route 53 weights move traffic between them.
 type Cluster struct {
 	// Name is the cluster's short name, e.g. blue or green.
-	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
+	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{0\\,15}$"`
 	// State is active, or retiring: the last step before the cluster is
 	// removed (weight 0, deletion protection off, alarms muted, the cluster
 	// deleted with its stack rather than kept). @default active
@@ -115,10 +115,10 @@ type NodeGroup struct {
 	// group upgrades it in place (EKS replaces its nodes a few at a time);
 	// a new name in the same pool is a new group beside it.
 	// @default <pool>-<version with dashes>, e.g. general-1-34
-	Name string `json:"name,omitempty" jsonschema:"pattern=^[a-z][a-z0-9-]{0,38}[a-z0-9]$"`
+	Name string `json:"name,omitempty" jsonschema:"pattern=^[a-z][a-z0-9-]{0\\,38}[a-z0-9]$"`
 	// Pool is the workload pool the group serves, e.g. general or batch;
 	// Deployments select it with node affinity on platform.ecplatform.io/pool.
-	Pool string `json:"pool" jsonschema:"pattern=^[a-z][a-z0-9]{0,15}$"`
+	Pool string `json:"pool" jsonschema:"pattern=^[a-z][a-z0-9]{0\\,15}$"`
 	// Version is the nodes' Kubernetes minor version: at most the control
 	// plane's, at most 3 minors older.
 	Version string `json:"version"`

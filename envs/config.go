@@ -8,7 +8,7 @@ package envs
 type Config struct {
 	// Name is the environment's name and the prefix of its stacks and
 	// stage: dev, stg, prd.
-	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{1,9}$"`
+	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{1\\,9}$"`
 	// Account is the 12-digit AWS account id. Quote it in YAML: an
 	// unquoted number loses leading zeros.
 	Account string `json:"account" jsonschema:"pattern=^[0-9]{12}$"`
@@ -155,14 +155,14 @@ type VGWAttachment struct {
 // on-prem through Direct Connect.
 type TGWAttachment struct {
 	// TransitGatewayID is the Transit Gateway's id, tgw-...
-	TransitGatewayID string `json:"transitGatewayId" jsonschema:"pattern=^tgw-[0-9a-f]{8,17}$"`
+	TransitGatewayID string `json:"transitGatewayId" jsonschema:"pattern=^tgw-[0-9a-f]{8\\,17}$"`
 }
 
 // Delivery is how GitHub Actions deploys the environment: through OIDC into
 // a role that trusts one repository and one GitHub environment.
 type Delivery struct {
 	// Repository is the GitHub repository, owner/name, that deploys.
-	Repository string `json:"repository" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$"`
+	Repository string `json:"repository" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9-]{0\\,38}/[A-Za-z0-9._-]{1\\,100}$"`
 	// GitHubEnvironment is the GitHub environment of the deploy job; its
 	// protection rules (required reviewers) gate the deploy.
 	// @default the env's name

@@ -42,7 +42,7 @@ type Edge struct {
 
 // Zone is a Route 53 hosted zone, by id and name (no lookup at synth).
 type Zone struct {
-	ID   string `json:"id" jsonschema:"pattern=^Z[A-Z0-9]{1,32}$"`
+	ID   string `json:"id" jsonschema:"pattern=^Z[A-Z0-9]{1\\,32}$"`
 	Name string `json:"name"`
 }
 

@@ -33,8 +33,8 @@ type Monitoring struct {
 
 // Slack is a Slack channel by its ids.
 type Slack struct {
-	WorkspaceID string `json:"workspaceId" jsonschema:"pattern=^[0-9A-Z]{1,255}$"`
-	ChannelID   string `json:"channelId" jsonschema:"pattern=^[A-Za-z0-9]{1,255}$"`
+	WorkspaceID string `json:"workspaceId" jsonschema:"pattern=^[0-9A-Z]{1\\,255}$"`
+	ChannelID   string `json:"channelId" jsonschema:"pattern=^[A-Za-z0-9]{1\\,255}$"`
 }
 
 // LogLevel is a structured log line's "level" field. The shipper matches

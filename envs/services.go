@@ -11,7 +11,7 @@ type Service struct {
 	// namespace and so its log partition are named after it (a log line's
 	// service is the namespace its pod runs in). A lowercase DNS label of
 	// at most 30 characters.
-	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9-]{0,28}[a-z0-9]$"`
+	Name string `json:"name" jsonschema:"pattern=^[a-z][a-z0-9-]{0\\,28}[a-z0-9]$"`
 	// ServiceAccount is the Kubernetes service account its pods run as:
 	// the one its IAM role trusts. @default its name
 	ServiceAccount string `json:"serviceAccount,omitempty"`

@@ -14,8 +14,6 @@ import (
 )
 
 var (
-	clusterNamePattern  = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
-	roleArnPattern      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	// Graviton families carry a "g" right after the generation digit
 	// (m7g, c7gn, r8g, t4g); x86 families never do.
@@ -38,7 +36,7 @@ func validateClusters(c *Config, errs *ErrorList) {
 		switch {
 		case cl.Name == "":
 			errs.Required(cp.Child("name"), "a short name such as blue")
-		case !clusterNamePattern.MatchString(cl.Name):
+		case !spec.IsClusterName(cl.Name):
 			errs.Invalid(cp.Child("name"), fmt.Sprintf("%q", cl.Name), "must be 1-16 lowercase letters or digits starting with a letter")
 		default:
 			if j, dup := names[cl.Name]; dup {
@@ -84,7 +82,7 @@ func validateCluster(c *Config, cl Cluster, p *Path, errs *ErrorList) {
 		}
 		for i, arn := range arns {
 			rp := ap.Child(field).Index(i)
-			if !roleArnPattern.MatchString(arn) {
+			if !spec.IsRoleArn(arn) {
 				errs.Invalid(rp, fmt.Sprintf("%q", arn), "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
 				continue
 			}

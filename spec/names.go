@@ -13,9 +13,16 @@ var (
 	// leaves room in the names derived from it (IAM roles, log groups,
 	// database identifiers).
 	serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,28}[a-z0-9]$`)
-	// poolName and nodeGroupName end up in node labels and construct ids.
-	poolName      = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+	// shortName is a cluster's or a pool's name: 1-16 lowercase letters or
+	// digits. A cluster's ends up in stack names, the EKS cluster's name and
+	// DNS records; a pool's in node labels and construct ids: neither may
+	// carry a -, which the names built from them use as separator.
+	shortName = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+	// nodeGroupName ends up in node labels and construct ids.
 	nodeGroupName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
+	// roleArn is an IAM role's ARN in the commercial partition, with the
+	// characters IAM allows in a role's path and name.
+	roleArn = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 	// routePrefix is a path prefix of the API gateway's route table: /, or
 	// segments of URL-unreserved characters.
 	routePrefix = regexp.MustCompile(`^/([A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*)?$`)
@@ -33,7 +40,15 @@ func IsServiceName(s string) bool { return serviceName.MatchString(s) }
 
 // IsPoolName reports whether s can name a node pool: 1-16 lowercase
 // letters or digits, starting with a letter.
-func IsPoolName(s string) bool { return poolName.MatchString(s) }
+func IsPoolName(s string) bool { return shortName.MatchString(s) }
+
+// IsClusterName reports whether s can name a cluster of an env: 1-16
+// lowercase letters or digits, starting with a letter.
+func IsClusterName(s string) bool { return shortName.MatchString(s) }
+
+// IsRoleArn reports whether s is an IAM role's ARN
+// (arn:aws:iam::<account>:role/<path and name>).
+func IsRoleArn(s string) bool { return roleArn.MatchString(s) }
 
 // IsNodeGroupName reports whether s can name a node group: 2-40 lowercase
 // letters, digits or -, starting with a letter.

@@ -22,7 +22,6 @@ import (
 )
 
 var (
-	roleArn     = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:role/.+$`)
 	clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$`)
 )
 
@@ -111,7 +110,7 @@ func (p ClusterProps) Validate() error {
 		errs = append(errs, errors.New("adminRoleArns: at least one role must administer the cluster"))
 	}
 	for i, a := range append(slices.Clone(p.AdminRoleArns), p.ReadOnlyRoleArns...) {
-		if !roleArn.MatchString(a) {
+		if !spec.IsRoleArn(a) {
 			errs = append(errs, fmt.Errorf("role ARN %d: must be an IAM role ARN, got %q", i, a))
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/ecplatform/eks-platform/internal/cfnsub"
 )
 
 // ref is a resource of the env: its stack and logical id.
@@ -200,26 +202,15 @@ func (x *index) named(stack, name string) string {
 	return ref{stack, name}.placeholder()
 }
 
-var subVar = regexp.MustCompile(`\$\{(!?)([^}]*)\}`)
-
 func (x *index) sub(stack string, arg any, depth int) string {
-	text, _ := arg.(string)
-	vars := map[string]any{}
-	if a, ok := arg.([]any); ok && len(a) == 2 {
-		text, _ = a[0].(string)
-		vars, _ = a[1].(map[string]any)
-	}
-	return subVar.ReplaceAllStringFunc(text, func(m string) string {
-		g := subVar.FindStringSubmatch(m)
+	return cfnsub.Expand(arg, func(name string, v any, bound bool) string {
 		switch {
-		case g[1] == "!":
-			return "${" + g[2] + "}"
-		case vars[g[2]] != nil:
-			return x.renderDepth(stack, vars[g[2]], depth+1)
-		case strings.Contains(g[2], ".") && !strings.HasPrefix(g[2], "AWS::"):
-			return fmt.Sprintf("<%s/%s>", stack, g[2])
+		case bound:
+			return x.renderDepth(stack, v, depth+1)
+		case strings.Contains(name, ".") && !strings.HasPrefix(name, "AWS::"):
+			return fmt.Sprintf("<%s/%s>", stack, name)
 		}
-		return x.named(stack, g[2])
+		return x.named(stack, name)
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ecplatform/eks-platform/internal/cfnsub"
 )
 
 // render is the string a CloudFormation value becomes at deploy time, with
@@ -99,29 +101,17 @@ func renderIntrinsic(fn string, arg any) string {
 	return placeholder(strings.TrimPrefix(fn, "Fn::"))
 }
 
-var subVariable = regexp.MustCompile(`\$\{(!?)([^}]*)\}`)
-
 // renderSub renders Fn::Sub's template string: ${Name} from its variable
 // map, else a placeholder; ${!Literal} is the literal ${Literal}.
 func renderSub(arg any) string {
-	tmpl, _ := arg.(string)
-	vars := map[string]any{}
-	if args, ok := arg.([]any); ok && len(args) == 2 {
-		tmpl, _ = args[0].(string)
-		vars, _ = args[1].(map[string]any)
-	}
-	return subVariable.ReplaceAllStringFunc(tmpl, func(m string) string {
-		parts := subVariable.FindStringSubmatch(m)
-		if parts[1] == "!" {
-			return "${" + parts[2] + "}"
-		}
-		if v, ok := vars[parts[2]]; ok {
+	return cfnsub.Expand(arg, func(name string, v any, bound bool) string {
+		if bound {
 			return render(v)
 		}
-		if v, ok := pseudoParameters[parts[2]]; ok {
+		if v, ok := pseudoParameters[name]; ok {
 			return v
 		}
-		return placeholder("sub-" + parts[2])
+		return placeholder("sub-" + name)
 	})
 }
 
