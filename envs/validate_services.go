@@ -17,7 +17,7 @@ const maxRoutePrefix = 200
 
 // reservedNamespaces are namespaces a service may not be named after: the
 // cluster's own and the platform's.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch", spec.FalcoNamespace, spec.IstioNamespace, spec.DatadogNamespace}
+var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", spec.ObservabilityNamespace, spec.FalcoNamespace, spec.IstioNamespace, spec.DatadogNamespace}
 
 func validateServices(c *Config, errs *ErrorList) {
 	p := NewPath("services")

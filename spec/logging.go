@@ -42,6 +42,21 @@ func LevelSpellings(level string) []string {
 	return out
 }
 
+// ObservabilityNamespace and ObservabilityServiceAccount are where the
+// amazon-cloudwatch-observability add-on runs Fluent Bit and the CloudWatch
+// agent: a system namespace, never a service's.
+const (
+	ObservabilityNamespace      = "amazon-cloudwatch"
+	ObservabilityServiceAccount = "cloudwatch-agent"
+)
+
+// ContainerInsightsLogGroup is the name of one of a cluster's Container
+// Insights log groups (e.g. "performance"), as the CloudWatch agent names
+// it; name "*" matches them all in a key policy.
+func ContainerInsightsLogGroup(cluster, name string) string {
+	return "/aws/containerinsights/" + cluster + "/" + name
+}
+
 // FalcoNamespace is the namespace Falco and Falcosidekick run in: their
 // stdout lines, Falco's JSON events among them, are archived by the log
 // shipper under the app log stream's service=falco partition.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/constructs/logshipper"
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/spec"
 )
@@ -118,9 +119,12 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 			ApiKeySecretArn: d.ApiKeySecretArn, ApiKeyField: d.ApiKeyField, Site: d.Site, Env: cfg.Name,
 		})
 	}
-	s.Cluster.AddLogShipper(cluster.LogShipperProps{
+	// Scope and id as when the shipper was part of the cluster construct:
+	// its resources keep their logical ids.
+	logshipper.NewLogShipper(s.Cluster.Construct, "LogShipper", logshipper.LogShipperProps{
+		Cluster: s.Cluster, LogKey: s.Cluster.LogKey, RemovalPolicy: removalPolicy(cfg),
 		PerformanceLogRetention: logging.Retention(cfg.Monitoring.PerformanceLogRetentionDays),
-		Routes: cluster.LogRoutes{
+		Routes: logshipper.LogRoutes{
 			AlertingLevels:   cfg.Monitoring.AlertingLogs.LevelNames(),
 			AlertingLogGroup: logs.Alerting.Name,
 			AppStream:        *logs.AppLogs.Stream.DeliveryStreamName(),

@@ -263,7 +263,7 @@ func (c *Cluster) newControlPlaneLogGroup(props ClusterProps) awslogs.LogGroup {
 		Description:   "Encrypts the control-plane and Container Insights logs of EKS cluster " + props.Name,
 		RemovalPolicy: props.RemovalPolicy,
 	})
-	encryption.AllowCloudWatchLogs(c.LogKey, fmt.Sprintf("/aws/eks/%s/cluster", props.Name), containerInsightsLogGroup(props.Name, "*"))
+	encryption.AllowCloudWatchLogs(c.LogKey, fmt.Sprintf("/aws/eks/%s/cluster", props.Name), spec.ContainerInsightsLogGroup(props.Name, "*"))
 	return awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(fmt.Sprintf("/aws/eks/%s/cluster", props.Name)),
 		Retention:     props.ControlPlaneLogRetention,
@@ -313,11 +313,11 @@ func (c *Cluster) addAddons(props ClusterProps) {
 	// aws-node assigns the pods' IPs (IPv4: the cluster has no IPv6). Node
 	// groups wait for this add-on (AddNodeGroup): a node's aws-node gets
 	// these credentials only if the association exists when its pod starts.
-	c.newAddonRole(c.Construct, "VpcCniRole", c.Addons[spec.AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
+	c.NewAddonRole(c.Construct, "VpcCniRole", c.Addons[spec.AddonVpcCni], "kube-system", "aws-node", awsiam.RoleProps{
 		Description:     jsii.String("Amazon VPC CNI (aws-node), through EKS Pod Identity"),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AmazonEKS_CNI_Policy"))},
 	})
-	c.newAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[spec.AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
+	c.NewAddonRole(c.Construct, "EbsCsiDriverRole", c.Addons[spec.AddonEbsCsiDriver], "kube-system", "ebs-csi-controller-sa", awsiam.RoleProps{
 		Description:     jsii.String("EBS CSI driver controller, through EKS Pod Identity"),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AmazonEBSCSIDriverPolicy"))},
 	})

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -17,11 +16,6 @@ import (
 
 func TestClusterTemplate(t *testing.T) {
 	stack, c := newClusterStack(t, "1.34", groupSpec{pool: "general", version: "1.34"})
-	streams := []*string{
-		jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-app-logs"),
-		jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-node-logs"),
-	}
-	c.AddLogShipper(LogShipperProps{Routes: prdRoutes, StreamArns: streams})
 	tmpl := constructtest.Template(t, stack)
 	t.Run("compliance", func(t *testing.T) { constructtest.RequireNoNagErrors(t, stack) })
 	t.Run("control plane", func(t *testing.T) {
@@ -73,7 +67,6 @@ func TestClusterTemplate(t *testing.T) {
 		for _, tc := range []struct{ addon, namespace, serviceAccount, policy string }{
 			{spec.AddonVpcCni, "kube-system", "aws-node", "AmazonEKS_CNI_Policy"},
 			{spec.AddonEbsCsiDriver, "kube-system", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"},
-			{spec.AddonCloudWatchObservability, "amazon-cloudwatch", "cloudwatch-agent", "CloudWatchAgentServerPolicy"},
 		} {
 			t.Run(tc.addon, func(t *testing.T) {
 				addon := addonNamed(t, tmpl, tc.addon)
@@ -115,51 +108,7 @@ func TestClusterTemplate(t *testing.T) {
 			"Chart": "aws-load-balancer-controller", "Version": LoadBalancerControllerChartVersion, "Namespace": "kube-system",
 		})
 	})
-	t.Run("log shipper", func(t *testing.T) {
-		var shipper map[string]any
-		for _, a := range *tmpl.FindResources(jsii.String("AWS::EKS::Addon"), nil) {
-			if (*a)["Properties"].(map[string]any)["AddonName"] == spec.AddonCloudWatchObservability {
-				shipper = *a
-			}
-		}
-		if shipper == nil {
-			t.Fatal("no amazon-cloudwatch-observability add-on")
-		}
-		p := shipper["Properties"].(map[string]any)
-		if p["AddonVersion"] != c.Version.Addons[spec.AddonCloudWatchObservability] {
-			t.Errorf("add-on version %v, want the pinned %s", p["AddonVersion"], c.Version.Addons[spec.AddonCloudWatchObservability])
-		}
-		if a := p["PodIdentityAssociations"].([]any)[0].(map[string]any); a["ServiceAccount"] != "cloudwatch-agent" {
-			t.Errorf("pod identity for %v, want cloudwatch-agent (Fluent Bit and the agent)", a["ServiceAccount"])
-		}
-		// What Fluent Bit runs is what the routing test simulated.
-		var values struct {
-			ContainerLogs struct {
-				Enabled   bool
-				FluentBit struct {
-					Config struct{ ExtraFiles map[string]string }
-				}
-			}
-		}
-		if err := json.Unmarshal([]byte(p["ConfigurationValues"].(string)), &values); err != nil {
-			t.Fatal(err)
-		}
-		if !values.ContainerLogs.Enabled || !maps.Equal(values.ContainerLogs.FluentBit.Config.ExtraFiles, prdRoutes.FluentBitFiles()) {
-			t.Errorf("the add-on's Fluent Bit files are not the routes' files: %+v", values)
-		}
-		agent := c.Addons[spec.AddonPodIdentityAgent].Node().DefaultChild().(awscdk.CfnResource).LogicalId()
-		if deps, _ := shipper["DependsOn"].([]any); !slices.Contains(deps, stack.Resolve(agent)) {
-			t.Errorf("add-on does not wait for the Pod Identity agent: DependsOn %v", deps)
-		}
-		tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{
-			"LogGroupName": "/aws/containerinsights/test-blue/performance", "RetentionInDays": 7, "KmsKeyId": assertions.Match_AnyValue(),
-		})
-		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
-			"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{map[string]any{
-				"Sid": "ShipToArchive", "Effect": "Allow", "Action": []any{"firehose:PutRecord", "firehose:PutRecordBatch"}, "Resource": []any{*streams[0], *streams[1]},
-			}})}),
-		})
-		// The cluster's log key lets CloudWatch Logs encrypt both its groups.
+	t.Run("its log key lets CloudWatch Logs encrypt the control plane's and Container Insights' groups", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
 			"KeyPolicy": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 				"Sid": "AllowCloudWatchLogs",

@@ -73,13 +73,13 @@ func (p PodIdentity) Trust(role awsiam.IRole) {
 	role.Node().DefaultChild().(awsiam.CfnRole).SetAssumeRolePolicyDocument(doc)
 }
 
-// newAddonRole creates the IAM role of a managed add-on's service account,
+// NewAddonRole creates the IAM role of a managed add-on's service account,
 // assumable through EKS Pod Identity by that service account alone, and
 // associates it with the service account on the add-on (namespace is where
 // the add-on runs it). Pod Identity associations need the agent running,
 // so the add-on is installed after it, and after every policy of its role
 // (also those added to the role later), so its pods start with them.
-func (c *Cluster) newAddonRole(scope constructs.Construct, id string, addon awseksv2.Addon, namespace, serviceAccount string, props awsiam.RoleProps) awsiam.Role {
+func (c *Cluster) NewAddonRole(scope constructs.Construct, id string, addon awseksv2.Addon, namespace, serviceAccount string, props awsiam.RoleProps) awsiam.Role {
 	props.AssumedBy = PodIdentity{Cluster: c.Cluster, Namespace: namespace, ServiceAccount: serviceAccount}.Principal()
 	role := awsiam.NewRole(scope, jsii.String(id), &props)
 	addon.Node().DefaultChild().(awseksv2.CfnAddon).SetPodIdentityAssociations(&[]any{

@@ -1,34 +1,37 @@
-package cluster
+// Package logshipper ships a cluster's logs: the
+// amazon-cloudwatch-observability add-on, whose Fluent Bit files route each
+// line (fluentbit.go) to the alerting log group and to the archive.
+package logshipper
 
 import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/compliance"
 	"github.com/ecplatform/eks-platform/spec"
 )
 
-// The namespace and service account the amazon-cloudwatch-observability
-// add-on runs Fluent Bit and the CloudWatch agent under.
-const (
-	observabilityNamespace      = "amazon-cloudwatch"
-	observabilityServiceAccount = "cloudwatch-agent"
-)
-
-// containerInsightsLogGroup is the name of a Container Insights log group
-// of a cluster, e.g. its "performance" group.
-func containerInsightsLogGroup(cluster, name string) string {
-	return fmt.Sprintf("/aws/containerinsights/%s/%s", cluster, name)
-}
-
 // LogShipperProps configures a LogShipper.
 type LogShipperProps struct {
+	// Cluster is the cluster whose nodes the shipper runs on; its physical
+	// name names Container Insights' log groups. Required.
+	Cluster *cluster.Cluster
+	// LogKey encrypts Container Insights' performance log group; its policy
+	// must let CloudWatch Logs use it for that group (the cluster's log key
+	// does). Required.
+	LogKey awskms.IKey
+	// RemovalPolicy of the performance log group.
+	// @default awscdk.RemovalPolicy_RETAIN
+	RemovalPolicy awscdk.RemovalPolicy
 	// Routes say where each log line goes. Required.
 	Routes LogRoutes
 	// StreamArns are the Firehose streams of Routes, the only streams the
@@ -43,6 +46,12 @@ type LogShipperProps struct {
 // Validate reports every problem with the props.
 func (p LogShipperProps) Validate() error {
 	var errs []error
+	if p.Cluster == nil || p.Cluster.Name == "" {
+		errs = append(errs, errors.New("cluster: required, with a physical name: Container Insights names its log groups after it"))
+	}
+	if p.LogKey == nil {
+		errs = append(errs, errors.New("logKey: required"))
+	}
 	if err := p.Routes.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("routes: %w", err))
 	}
@@ -68,26 +77,28 @@ type LogShipper struct {
 	PerformanceLogs awslogs.LogGroup
 }
 
-// AddLogShipper installs the shipper on c; it panics on invalid props or
-// on a cluster without a physical name (its log groups are named by it).
-func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
+// NewLogShipper installs the shipper on props.Cluster; it panics on
+// invalid props. The stacks give the cluster construct as scope and
+// "LogShipper" as id: the shipper's resources keep the logical ids they had
+// when it was part of the cluster construct.
+func NewLogShipper(scope constructs.Construct, id string, props LogShipperProps) *LogShipper {
 	if props.PerformanceLogRetention == "" {
 		props.PerformanceLogRetention = awslogs.RetentionDays_ONE_WEEK
 	}
-	err := props.Validate()
-	if c.Name == "" || c.LogKey == nil {
-		err = errors.Join(err, errors.New("the cluster needs a physical name: Container Insights names its log groups after it"))
+	if props.RemovalPolicy == "" {
+		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
-	if err != nil {
-		panic(fmt.Errorf("%s/LogShipper: %w", *c.Node().Path(), err))
+	if err := props.Validate(); err != nil {
+		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))
 	}
-	self := constructs.NewConstruct(c.Construct, jsii.String("LogShipper"))
+	c := props.Cluster
+	self := constructs.NewConstruct(scope, jsii.String(id))
 	l := &LogShipper{Construct: self}
 	l.PerformanceLogs = awslogs.NewLogGroup(self, jsii.String("PerformanceLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String(containerInsightsLogGroup(c.Name, "performance")),
+		LogGroupName:  jsii.String(spec.ContainerInsightsLogGroup(c.Name, "performance")),
 		Retention:     props.PerformanceLogRetention,
-		EncryptionKey: c.LogKey,
-		RemovalPolicy: c.removalPolicy,
+		EncryptionKey: props.LogKey,
+		RemovalPolicy: props.RemovalPolicy,
 	})
 	version := c.AddonVersion(spec.AddonCloudWatchObservability)
 	l.Addon = awseksv2.NewAddon(self, jsii.String("Addon"), &awseksv2.AddonProps{
@@ -103,7 +114,7 @@ func (c *Cluster) AddLogShipper(props LogShipperProps) *LogShipper {
 			},
 		},
 	})
-	l.Role = c.newAddonRole(self, "Role", l.Addon, observabilityNamespace, observabilityServiceAccount, awsiam.RoleProps{
+	l.Role = c.NewAddonRole(self, "Role", l.Addon, spec.ObservabilityNamespace, spec.ObservabilityServiceAccount, awsiam.RoleProps{
 		Description: jsii.String(fmt.Sprintf("CloudWatch agent and Fluent Bit of EKS cluster %s, through EKS Pod Identity", c.Name)),
 		// The policy AWS documents for the add-on: metrics, EC2 tags, and
 		// CloudWatch Logs (any group of the account: the agent's

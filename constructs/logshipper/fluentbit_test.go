@@ -1,4 +1,4 @@
-package cluster
+package logshipper
 
 import (
 	"maps"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ecplatform/eks-platform/constructs/logging"
@@ -567,27 +566,6 @@ func TestFluentBitFilesAreSafe(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want %q", err, want)
 		}
-	}
-}
-
-func TestLogShipperPropsValidate(t *testing.T) {
-	arn := jsii.String("arn:aws:firehose:ap-northeast-1:111111111111:deliverystream/prd-app-logs")
-	for _, tc := range []struct {
-		name  string
-		props LogShipperProps
-		want  string
-	}{
-		{"no streams", LogShipperProps{Routes: prdRoutes}, "streamArns: required"},
-		{"routes checked", LogShipperProps{Routes: LogRoutes{AlertingLogGroup: "/platform/prd/alerting", AppStream: "a", NodeStream: "n"}, StreamArns: []*string{arn}}, "routes: alertingLevels: at least one"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.props.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Validate() = %v, want %q", err, tc.want)
-			}
-		})
-	}
-	if err := (LogShipperProps{Routes: prdRoutes, StreamArns: []*string{arn}}).Validate(); err != nil {
-		t.Errorf("valid props: %v", err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package cluster
+package logshipper
 
 import (
 	"errors"
@@ -79,7 +79,7 @@ var systemNamespaces = []systemNamespace{
 	{"kube-system", "CoreDNS, the VPC CNI, kube-proxy, the AWS Load Balancer Controller"},
 	{"kube-public", "the cluster-info ConfigMap"},
 	{"kube-node-lease", "node heartbeats"},
-	{observabilityNamespace, "the CloudWatch agent and Fluent Bit themselves"},
+	{spec.ObservabilityNamespace, "the CloudWatch agent and Fluent Bit themselves"},
 	// Falco's events carry a priority, not a level, so none would match
 	// the alerting rule; the namespace is listed so that no line of Falco
 	// or Falcosidekick is ever copied by the shipper: events at or above
