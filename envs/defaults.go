@@ -10,12 +10,6 @@ const (
 	// that it is validated against every range the env routes (EKS, left
 	// to pick, knows only the VPC).
 	DefaultServiceCidr = "10.100.0.0/16"
-	// DefaultMaxWeightStep lets a migration go 0, 50, 100 in two deploys.
-	DefaultMaxWeightStep = 50
-	// DefaultNodeSessionLogRetentionDays keeps node sessions a year in
-	// CloudWatch Logs in every env: what production needs (Control Tower
-	// CT.CLOUDWATCH.PR.2), and sessions are few and small.
-	DefaultNodeSessionLogRetentionDays = 365
 )
 
 // intDefault is a whole-number field and the value it takes when the file
@@ -38,22 +32,22 @@ func SetDefaults(c *Config) {
 	lp, ap, mp := NewPath("logging"), NewPath("logging").Child("archive"), NewPath("monitoring")
 	alp := mp.Child("alertingLogs")
 	for _, d := range []intDefault{
-		{NewPath("edge").Child("waf").Child("rateWindowSeconds"), &c.Edge.Waf.RateWindowSeconds, 300},
-		{NewPath("edge").Child("maxWeightStep"), &c.Edge.MaxWeightStep, DefaultMaxWeightStep},
-		{ap.Child("infrequentAccessAfterDays"), &l.Archive.InfrequentAccessAfterDays, 30},
-		{ap.Child("glacierAfterDays"), &l.Archive.GlacierAfterDays, 90},
-		{ap.Child("expireAfterDays"), &l.Archive.ExpireAfterDays, 400},
-		{lp.Child("bufferIntervalSeconds"), &l.BufferIntervalSeconds, 300},
-		{lp.Child("bufferSizeMiB"), &l.BufferSizeMiB, 64},
-		{lp.Child("athenaBytesScannedCutoffGiB"), &l.AthenaBytesScannedCutoffGiB, 100},
-		{lp.Child("nodeSessionLogs").Child("retentionDays"), &l.NodeSessionLogs.RetentionDays, DefaultNodeSessionLogRetentionDays},
-		{mp.Child("canaryEveryMinutes"), &m.CanaryEveryMinutes, 5},
-		{mp.Child("max5xxPerFiveMinutes"), &m.Max5xxPerFiveMinutes, 25},
-		{mp.Child("maxWafBlockedPerFiveMinutes"), &m.MaxWafBlockedPerFiveMinutes, 1000},
-		{mp.Child("maxNodeUtilizationPercent"), &m.MaxNodeUtilizationPercent, 80},
-		{alp.Child("retentionDays"), &m.AlertingLogs.RetentionDays, 90},
-		{mp.Child("performanceLogRetentionDays"), &m.PerformanceLogRetentionDays, 7},
-		{alp.Child("maxErrorsPerFiveMinutes"), &m.AlertingLogs.MaxErrorsPerFiveMinutes, 10},
+		{NewPath("edge").Child("waf").Child("rateWindowSeconds"), &c.Edge.Waf.RateWindowSeconds, spec.DefaultWafRateWindowSeconds},
+		{NewPath("edge").Child("maxWeightStep"), &c.Edge.MaxWeightStep, spec.DefaultMaxWeightStep},
+		{ap.Child("infrequentAccessAfterDays"), &l.Archive.InfrequentAccessAfterDays, spec.DefaultArchiveInfrequentAccessAfterDays},
+		{ap.Child("glacierAfterDays"), &l.Archive.GlacierAfterDays, spec.DefaultArchiveGlacierAfterDays},
+		{ap.Child("expireAfterDays"), &l.Archive.ExpireAfterDays, spec.DefaultArchiveExpireAfterDays},
+		{lp.Child("bufferIntervalSeconds"), &l.BufferIntervalSeconds, spec.DefaultFirehoseBufferIntervalSeconds},
+		{lp.Child("bufferSizeMiB"), &l.BufferSizeMiB, spec.DefaultFirehoseBufferSizeMiB},
+		{lp.Child("athenaBytesScannedCutoffGiB"), &l.AthenaBytesScannedCutoffGiB, spec.DefaultAthenaBytesScannedCutoffGiB},
+		{lp.Child("nodeSessionLogs").Child("retentionDays"), &l.NodeSessionLogs.RetentionDays, spec.DefaultNodeSessionLogRetentionDays},
+		{mp.Child("canaryEveryMinutes"), &m.CanaryEveryMinutes, spec.DefaultCanaryEveryMinutes},
+		{mp.Child("max5xxPerFiveMinutes"), &m.Max5xxPerFiveMinutes, spec.DefaultMax5xxPerFiveMinutes},
+		{mp.Child("maxWafBlockedPerFiveMinutes"), &m.MaxWafBlockedPerFiveMinutes, spec.DefaultMaxWafBlockedPerFiveMinutes},
+		{mp.Child("maxNodeUtilizationPercent"), &m.MaxNodeUtilizationPercent, spec.DefaultMaxNodeUtilizationPercent},
+		{alp.Child("retentionDays"), &m.AlertingLogs.RetentionDays, spec.DefaultAlertingLogRetentionDays},
+		{mp.Child("performanceLogRetentionDays"), &m.PerformanceLogRetentionDays, spec.DefaultPerformanceLogRetentionDays},
+		{alp.Child("maxErrorsPerFiveMinutes"), &m.AlertingLogs.MaxErrorsPerFiveMinutes, spec.DefaultMaxErrorsPerFiveMinutes},
 	} {
 		if *d.field == 0 && !c.present(d.path) {
 			*d.field = d.value
@@ -144,29 +138,30 @@ func setServiceDefaults(c *Config) {
 			}
 			if a.Capacity == AuroraServerless {
 				if a.MinAcu == 0 && !c.present(ap.Child("minAcu")) {
-					a.MinAcu = DefaultAuroraMinAcu
+					a.MinAcu = spec.DefaultAuroraMinAcu
 				}
 				if a.MaxAcu == 0 && !c.present(ap.Child("maxAcu")) {
-					a.MaxAcu = DefaultAuroraMaxAcu
+					a.MaxAcu = spec.DefaultAuroraMaxAcu
 				}
 			}
-			retention := DefaultBackupRetentionDays
-			if c.Protection.TerminationProtection {
-				retention = ProductionBackupRetentionDays
+			// Where the env keeps its data, backups are kept as long as
+			// Aurora allows.
+			if c.Protection.TerminationProtection && a.BackupRetentionDays == 0 && !c.present(ap.Child("backupRetentionDays")) {
+				a.BackupRetentionDays = spec.ProductionBackupRetentionDays
 			}
 			for _, d := range []intDefault{
-				{ap.Child("instances"), &a.Instances, DefaultAuroraInstances},
-				{ap.Child("backupRetentionDays"), &a.BackupRetentionDays, retention},
+				{ap.Child("instances"), &a.Instances, spec.DefaultAuroraInstances},
+				{ap.Child("backupRetentionDays"), &a.BackupRetentionDays, spec.DefaultBackupRetentionDays},
 			} {
 				if *d.field == 0 && !c.present(d.path) {
 					*d.field = d.value
 				}
 			}
 			if a.EngineVersion == "" {
-				a.EngineVersion = DefaultAuroraEngineVersion
+				a.EngineVersion = spec.DefaultAuroraEngineVersion
 			}
 			if a.AuditLog == "" {
-				a.AuditLog = DefaultAuroraAuditLog
+				a.AuditLog = spec.DefaultAuroraAuditLog
 			}
 		}
 	}

@@ -127,19 +127,6 @@ type Route struct {
 // DefaultServicePort is a service's port when it sets none.
 const DefaultServicePort = 8080
 
-// Aurora defaults.
-const (
-	DefaultAuroraMinAcu        = 0.5
-	DefaultAuroraMaxAcu        = 4
-	DefaultAuroraInstances     = 2
-	DefaultAuroraEngineVersion = "16.6"
-	DefaultAuroraAuditLog      = "ddl,role,write"
-	DefaultBackupRetentionDays = 7
-	// ProductionBackupRetentionDays is Aurora's longest automated backup
-	// retention, used where the env keeps its data.
-	ProductionBackupRetentionDays = 35
-)
-
 // LoggingServices are the services that get log line alarms, in name
 // order: the catalog's and logging.services (namespaces outside the
 // catalog, such as the API gateway's). A log line's service is the

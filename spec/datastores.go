@@ -76,3 +76,19 @@ func ParseKeyAttribute(s string) (name, attributeType string, ok bool) {
 	}
 	return m[1], m[2], true
 }
+
+// Aurora defaults: what a service's aurora block takes for the fields it
+// leaves out, and the AuroraDatabase construct for its zero props.
+const (
+	DefaultAuroraMinAcu        = 0.5
+	DefaultAuroraMaxAcu        = 4
+	DefaultAuroraInstances     = 2
+	DefaultAuroraEngineVersion = "16.6"
+	// DefaultAuroraAuditLog is pgaudit.log: schema, role and data changes.
+	DefaultAuroraAuditLog = "ddl,role,write"
+	// DefaultBackupRetentionDays keeps automated backups a week.
+	DefaultBackupRetentionDays = 7
+	// ProductionBackupRetentionDays is Aurora's longest automated backup
+	// retention, used where the env keeps its data.
+	ProductionBackupRetentionDays = 35
+)

@@ -100,7 +100,7 @@ type NodeSessionLogs struct {
 // it panics on invalid props.
 func NewNodeSessionLogs(scope constructs.Construct, id string, p NodeSessionLogsProps) *NodeSessionLogs {
 	if p.RetentionDays == 0 {
-		p.RetentionDays = 365
+		p.RetentionDays = spec.DefaultNodeSessionLogRetentionDays
 	}
 	if p.IdleSessionTimeoutMinutes == 0 {
 		p.IdleSessionTimeoutMinutes = 20

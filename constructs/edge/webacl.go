@@ -128,7 +128,7 @@ type WebAcl struct {
 // NewWebAcl provisions the web ACL; it panics on invalid props.
 func NewWebAcl(scope constructs.Construct, id string, props WebAclProps) *WebAcl {
 	if props.RateWindowSeconds == 0 {
-		props.RateWindowSeconds = 300
+		props.RateWindowSeconds = spec.DefaultWafRateWindowSeconds
 	}
 	if err := props.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))

@@ -156,7 +156,7 @@ type AlertingLogGroup struct {
 // invalid props.
 func NewAlertingLogGroup(scope constructs.Construct, id string, props AlertingLogGroupProps) *AlertingLogGroup {
 	if props.RetentionDays == 0 {
-		props.RetentionDays = 90
+		props.RetentionDays = spec.DefaultAlertingLogRetentionDays
 	}
 	if props.Namespace == "" {
 		props.Namespace = "Platform/Logs"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
 	"github.com/ecplatform/eks-platform/constructs/encryption"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // ObjectLock is how S3 Object Lock keeps audit logs from being deleted or
@@ -108,13 +109,13 @@ type LogArchive struct {
 // NewLogArchive provisions the archive; it panics on invalid props.
 func NewLogArchive(scope constructs.Construct, id string, props LogArchiveProps) *LogArchive {
 	if props.InfrequentAccessAfterDays == 0 {
-		props.InfrequentAccessAfterDays = 30
+		props.InfrequentAccessAfterDays = spec.DefaultArchiveInfrequentAccessAfterDays
 	}
 	if props.GlacierAfterDays == 0 {
-		props.GlacierAfterDays = 90
+		props.GlacierAfterDays = spec.DefaultArchiveGlacierAfterDays
 	}
 	if props.ExpireAfterDays == 0 {
-		props.ExpireAfterDays = 400
+		props.ExpireAfterDays = spec.DefaultArchiveExpireAfterDays
 	}
 	if props.RemovalPolicy == "" {
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var glueName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,254}$`)
@@ -113,7 +114,7 @@ type LogQueryCatalog struct {
 // NewLogQueryCatalog provisions the catalog; it panics on invalid props.
 func NewLogQueryCatalog(scope constructs.Construct, id string, props LogQueryCatalogProps) *LogQueryCatalog {
 	if props.BytesScannedCutoffGiB == 0 {
-		props.BytesScannedCutoffGiB = 100
+		props.BytesScannedCutoffGiB = spec.DefaultAthenaBytesScannedCutoffGiB
 	}
 	if props.ProjectionSince == "" {
 		props.ProjectionSince = "2026-01-01"

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var streamName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)
@@ -85,10 +86,10 @@ type LogDeliveryStream struct {
 // NewLogDeliveryStream provisions the stream; it panics on invalid props.
 func NewLogDeliveryStream(scope constructs.Construct, id string, props LogDeliveryStreamProps) *LogDeliveryStream {
 	if props.BufferIntervalSeconds == 0 {
-		props.BufferIntervalSeconds = 300
+		props.BufferIntervalSeconds = spec.DefaultFirehoseBufferIntervalSeconds
 	}
 	if props.BufferSizeMiB == 0 {
-		props.BufferSizeMiB = 64
+		props.BufferSizeMiB = spec.DefaultFirehoseBufferSizeMiB
 	}
 	if props.RemovalPolicy == "" {
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/constructs/cluster"
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/constructs/logging"
 	"github.com/ecplatform/eks-platform/spec"
 )
 
@@ -39,7 +40,7 @@ type LogShipperProps struct {
 	StreamArns []*string
 	// PerformanceLogRetention keeps Container Insights' performance log
 	// events, the raw records its metrics are extracted from.
-	// @default awslogs.RetentionDays_ONE_WEEK
+	// @default spec.DefaultPerformanceLogRetentionDays
 	PerformanceLogRetention awslogs.RetentionDays
 }
 
@@ -83,7 +84,7 @@ type LogShipper struct {
 // when it was part of the cluster construct.
 func NewLogShipper(scope constructs.Construct, id string, props LogShipperProps) *LogShipper {
 	if props.PerformanceLogRetention == "" {
-		props.PerformanceLogRetention = awslogs.RetentionDays_ONE_WEEK
+		props.PerformanceLogRetention = logging.Retention(spec.DefaultPerformanceLogRetentionDays)
 	}
 	if props.RemovalPolicy == "" {
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

@@ -128,7 +128,7 @@ func (p AlbAlarmsProps) Validate() error {
 // the gateway's namespace, its Service and its health check path.
 func NewAlbAlarms(scope constructs.Construct, id string, p AlbAlarmsProps) *AlarmSet {
 	if p.Max5xxPerFiveMinutes == 0 {
-		p.Max5xxPerFiveMinutes = 25
+		p.Max5xxPerFiveMinutes = spec.DefaultMax5xxPerFiveMinutes
 	}
 	if err := p.Validate(); err != nil {
 		panic(fmt.Errorf("%s/%s: %w", *scope.Node().Path(), id, err))

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/compliance"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 var canaryName = regexp.MustCompile(`^[0-9a-z_-]{1,255}$`)
@@ -115,7 +116,7 @@ type Canary struct {
 // NewCanary provisions the canary; it panics on invalid props.
 func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary {
 	if props.EveryMinutes == 0 {
-		props.EveryMinutes = 5
+		props.EveryMinutes = spec.DefaultCanaryEveryMinutes
 	}
 	if props.MinSuccessPercent == 0 {
 		props.MinSuccessPercent = 90

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecplatform/eks-platform/constructs/logging"
+	"github.com/ecplatform/eks-platform/spec"
 )
 
 // ClusterAlarmsProps configures ClusterAlarms.
@@ -54,7 +55,7 @@ func (p ClusterAlarmsProps) Validate() error {
 // AWS/EKS for free.
 func NewClusterAlarms(scope constructs.Construct, id string, p ClusterAlarmsProps) *AlarmSet {
 	if p.MaxNodeUtilizationPercent == 0 {
-		p.MaxNodeUtilizationPercent = 80
+		p.MaxNodeUtilizationPercent = spec.DefaultMaxNodeUtilizationPercent
 	}
 	if p.MaxApiServer5xxPerFiveMinutes == 0 {
 		p.MaxApiServer5xxPerFiveMinutes = 50

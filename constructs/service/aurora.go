@@ -159,13 +159,13 @@ func DefaultMaxConnections(instanceClass string, maxAcu float64) int {
 // NewAuroraDatabase provisions the database; it panics on invalid props.
 func NewAuroraDatabase(scope constructs.Construct, id string, p AuroraDatabaseProps) *AuroraDatabase {
 	if p.Instances == 0 {
-		p.Instances = 2
+		p.Instances = spec.DefaultAuroraInstances
 	}
 	if p.BackupRetentionDays == 0 {
-		p.BackupRetentionDays = 7
+		p.BackupRetentionDays = spec.DefaultBackupRetentionDays
 	}
 	if p.AuditLog == "" {
-		p.AuditLog = "ddl,role,write"
+		p.AuditLog = spec.DefaultAuroraAuditLog
 	}
 	if p.LogRetention == "" {
 		p.LogRetention = awslogs.RetentionDays_ONE_YEAR
