@@ -103,7 +103,11 @@ func TestAccessLogBucketIsNamedWhereItIsWritten(t *testing.T) {
 			if albs != 2*len(cfg.Clusters) {
 				t.Errorf("%d load balancers, want 2 per cluster", albs)
 			}
-			for id, b := range resourcesOf(tmpls[cfg.Name+"-monitoring"], "AWS::S3::Bucket") {
+			buckets := resourcesOf(tmpls[cfg.Name+"-monitoring"], "AWS::S3::Bucket")
+			if len(buckets) == 0 {
+				t.Error("no bucket in monitoring: the canaries' artifacts bucket is gone")
+			}
+			for id, b := range buckets {
 				if got := b["LoggingConfiguration"].(map[string]any)["DestinationBucketName"]; got != name {
 					t.Errorf("monitoring %s logs to %v, want %s", id, got, name)
 				}

@@ -383,14 +383,21 @@ func TestDrillClusterMigration(t *testing.T) {
 	d["clusters"] = append(d.clusters(), green)
 	d.weights(map[string]int{"blue": 100, "green": 0})
 	o := dr.deploy(d)
+	newStacks := map[string]bool{}
 	for _, s := range o.report.Stacks {
-		if (s.Name == "prd-cluster-green" || s.Name == "prd-edge-green") && !s.New {
-			t.Errorf("%s is not a new stack", s.Name)
+		if s.New {
+			newStacks[s.Name] = true
 		}
 		if s.Name == "prd-cluster-blue" || s.Name == "prd-edge-blue" {
 			if len(s.Changes) > 0 {
 				t.Errorf("adding green changes %s: %v", s.Name, changes(o.report))
 			}
+		}
+	}
+
+	for _, name := range []string{"prd-cluster-green", "prd-edge-green"} {
+		if !newStacks[name] {
+			t.Errorf("%s is not among the review's new stacks %v", name, newStacks)
 		}
 	}
 
@@ -404,8 +411,19 @@ func TestDrillClusterMigration(t *testing.T) {
 	d.weights(map[string]int{"blue": 50, "green": 50})
 	o = dr.deploy(d)
 	only(t, o.report, map[string][]string{"prd-dns": {"AWS::Route53::RecordSet"}})
-	if got := property(o.report, "prd-dns", "AWS::Route53::RecordSet", "Weight"); len(got) == 0 {
-		t.Errorf("weights: %v", changes(o.report))
+	// Each of blue's records goes 100 -> 50 and each of green's 0 -> 50.
+	moves := map[string]int{}
+	for _, s := range o.report.Stacks {
+		for _, c := range s.Changes {
+			for _, p := range c.Properties {
+				if p.Name == "Weight" {
+					moves[fmt.Sprintf("%v -> %v", p.Old, p.New)]++
+				}
+			}
+		}
+	}
+	if len(moves) != 2 || moves["100 -> 50"] == 0 || moves["100 -> 50"] != moves["0 -> 50"] {
+		t.Errorf("weight moves %v, want blue's records 100 -> 50 and as many of green's 0 -> 50: %v", moves, changes(o.report))
 	}
 
 	t.Run("refused: removing a cluster that still serves", func(t *testing.T) {

@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -184,10 +185,11 @@ func TestFalcoAsShipped(t *testing.T) {
 				if a["Namespace"] != "Platform/Security" || a["Threshold"] != 0.0 || a["ComparisonOperator"] != "GreaterThanThreshold" || a["ActionsEnabled"] == false {
 					t.Errorf("alarm %v: want any event in 5 minutes to notify", a)
 				}
-				var topic string
-				for id := range resourcesOf(monitoring, "AWS::SNS::Topic") {
-					topic = id
+				topics := slices.Collect(maps.Keys(resourcesOf(monitoring, "AWS::SNS::Topic")))
+				if len(topics) != 1 {
+					t.Fatalf("topics %v in %s-monitoring, want the alarm channel's alone", topics, cfg.Name)
 				}
+				topic := topics[0]
 				slack := resourcesOf(monitoring, "AWS::Chatbot::SlackChannelConfiguration")
 				for _, c := range slack {
 					if !strings.Contains(fmt.Sprint(c["SnsTopicArns"]), topic) || c["SlackChannelId"] != cfg.Monitoring.Slack.ChannelID {

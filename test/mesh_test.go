@@ -339,6 +339,9 @@ func TestDatadogApiKeyIsOnlyASecretReference(t *testing.T) {
 					t.Errorf("%s: Secret %s/%s holds %v, want only the handle %s", o.Stack, o.meta("namespace"), o.meta("name"), o.Body, want)
 				}
 			}
+			if cfg.Datadog != nil && secrets != len(cfg.Clusters) {
+				t.Errorf("%d API key Secrets applied, want one per cluster (%d)", secrets, len(cfg.Clusters))
+			}
 			if cfg.Datadog == nil {
 				if secrets > 0 {
 					t.Errorf("%d Secrets applied, but the env has no Datadog", secrets)
@@ -387,12 +390,12 @@ func TestSwitchingMeshAndDatadogOffRemovesThem(t *testing.T) {
 		t.Fatalf("the edit left Istio or Datadog in:\n%s", edited)
 	}
 	report, text := reviewEnv(t, "stg", edited)
-	removed := map[string]int{}
+	removed := map[string][]string{} // by stack: the removed ids, less their hash
 	for _, s := range report.Stacks {
 		for _, c := range s.Changes {
 			switch {
 			case c.Change == "removed" && (strings.Contains(c.LogicalID, "Istio") || strings.Contains(c.LogicalID, "Datadog")):
-				removed[s.Name]++
+				removed[s.Name] = append(removed[s.Name], c.LogicalID[:len(c.LogicalID)-8])
 			case c.Change == "changed" && c.Type == "Custom::AWSCDK-EKS-KubernetesResource" && strings.Contains(c.LogicalID, "Servicemembers") && strings.Contains(c.LogicalID, "green"):
 				// The members namespace on green loses its injection label.
 			default:
@@ -400,10 +403,24 @@ func TestSwitchingMeshAndDatadogOffRemovesThem(t *testing.T) {
 			}
 		}
 	}
-	if removed["stg-cluster-green"] < 12 || removed["stg-cluster-blue"] < 7 {
-		t.Errorf("removed %v: want Istio's and Datadog's resources gone from green and Datadog's from blue:\n%s", removed, text)
+	datadog := []string{
+		"ClusterDatadogAgentRole", "ClusterDatadogAgentRoleAssociation", "ClusterDatadogAgentRoleDefaultPolicy",
+		"ClusterDatadogApiKeyHandle", "ClusterDatadogChart", "ClusterDatadogClusterAgentRole",
+		"ClusterDatadogClusterAgentRoleAssociation", "ClusterDatadogClusterAgentRoleDefaultPolicy", "ClusterDatadogNamespace",
 	}
+	istio := []string{"ClusterIstioBase", "ClusterIstioCni", "ClusterIstioIstiod130", "ClusterIstioNamespace"}
+	for stack, want := range map[string][]string{
+		"stg-cluster-blue":  datadog,
+		"stg-cluster-green": append(slices.Clone(datadog), istio...),
+	} {
+		got := slices.Sorted(slices.Values(removed[stack]))
+		if want = slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
+			t.Errorf("%s removes %v, want Datadog's Agents, roles, key handle and namespace%s: %v\n%s", stack, got, map[bool]string{true: " and Istio's releases and namespace"}[len(want) > len(datadog)], want, text)
+		}
+	}
+	// Releases, roles and a Secret hold no data: the pull request needs no
+	// allow-destructive label to turn either off.
 	if report.Destructive() {
-		t.Logf("the review calls the removal destructive (it deletes releases):\n%s", text)
+		t.Errorf("the review calls turning the mesh and Datadog off destructive:\n%s", text)
 	}
 }

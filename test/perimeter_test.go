@@ -156,7 +156,13 @@ func TestAlarmTopicPublishers(t *testing.T) {
 						actions, _ := p[field].([]any)
 						for _, a := range actions {
 							topic := topicOf(stack, a)
-							if sources[topic] == nil || checked[topic] {
+							if checked[topic] {
+								continue
+							}
+							if sources[topic] == nil {
+								// An unresolved import or a topic without a
+								// policy: CloudWatch could not publish.
+								t.Errorf("%s %s notifies %q, which is no topic of the env with a policy: %s", stack, id, topic, catalogcheck.Render(a))
 								continue
 							}
 							checked[topic] = true

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -98,6 +99,27 @@ func TestClusterTemplate(t *testing.T) {
 					t.Errorf("%s does not wait for the Pod Identity agent: DependsOn %v", tc.addon, deps)
 				}
 			})
+		}
+	})
+	t.Run("security groups for pods: the VPC CNI's settings and the cluster role's policy", func(t *testing.T) {
+		// As EKS reads them: without ENABLE_POD_ENI no SecurityGroupPolicy
+		// takes effect, and a service's database admits no pod; without
+		// the controller policy the control plane attaches no branch ENI.
+		var got map[string]any
+		if err := json.Unmarshal([]byte(addonNamed(t, tmpl, spec.AddonVpcCni)["Properties"].(map[string]any)["ConfigurationValues"].(string)), &got); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{
+			"env":  map[string]any{"ENABLE_POD_ENI": "true", "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"},
+			"init": map[string]any{"env": map[string]any{"DISABLE_TCP_EARLY_DEMUX": "true"}},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("vpc-cni configuration %v, want %v", got, want)
+		}
+		roleID := theCluster(t, tmpl).props["RoleArn"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+		role := (*tmpl.ToJSON())["Resources"].(map[string]any)[roleID].(map[string]any)["Properties"].(map[string]any)
+		if policies, _ := json.Marshal(role["ManagedPolicyArns"]); !strings.Contains(string(policies), ":iam::aws:policy/AmazonEKSVPCResourceController\"") {
+			t.Errorf("cluster role %s has %s, want AmazonEKSVPCResourceController", roleID, policies)
 		}
 	})
 	t.Run("load balancer controller through pod identity", func(t *testing.T) {

@@ -181,7 +181,31 @@ func TestEdge(t *testing.T) {
 				"Statement": map[string]any{"RateBasedStatement": map[string]any{"Limit": 2000, "EvaluationWindowSec": 120, "AggregateKeyType": "IP"}},
 			})}),
 		})
-		tmpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(1))
+		// The web ACL guards the internet-facing ALB, and only it: the
+		// internal ALB admits on-prem and the VPC alone.
+		var extID string
+		for id, lb := range *tmpl.FindResources(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), nil) {
+			if (*lb)["Properties"].(map[string]any)["Scheme"] == "internet-facing" {
+				extID = id
+			}
+		}
+		var aclID string
+		for id := range *tmpl.FindResources(jsii.String("AWS::WAFv2::WebACL"), nil) {
+			aclID = id
+		}
+		assocs := *tmpl.FindResources(jsii.String("AWS::WAFv2::WebACLAssociation"), nil)
+		if len(assocs) != 1 {
+			t.Fatalf("%d web ACL associations, want the external ALB's alone", len(assocs))
+		}
+		for id, a := range assocs {
+			p := (*a)["Properties"].(map[string]any)
+			if got := fmt.Sprint(p["ResourceArn"]); got != fmt.Sprint(map[string]any{"Ref": extID}) {
+				t.Errorf("%s associates %s, want the external ALB %s", id, got, extID)
+			}
+			if got := fmt.Sprint(p["WebACLArn"]); got != fmt.Sprint(map[string]any{"Fn::GetAtt": []any{aclID, "Arn"}}) {
+				t.Errorf("%s associates web ACL %s, want %s", id, got, aclID)
+			}
+		}
 		t.Run("the allow list labels, it does not end evaluation", func(t *testing.T) {
 			// A terminating Allow would let listed sources skip the rate
 			// limit, the reputation list and the SQLi inspection.
