@@ -147,13 +147,18 @@ func (s Service) Namespace() string { return s.Name }
 
 // RunsOn reports whether the service runs on the named cluster.
 func (s Service) RunsOn(cluster string) bool {
-	if len(s.Clusters) == 0 {
-		return true
-	}
-	for _, c := range s.Clusters {
-		if c == cluster {
-			return true
+	return len(s.Clusters) == 0 || slices.Contains(s.Clusters, cluster)
+}
+
+// ActiveClusters are the clusters s is deployed to: those it runs on that
+// are not retiring (a retiring cluster loses its services first: its stack
+// is deleted after that deploy, and nothing may still use it).
+func (c *Config) ActiveClusters(s Service) []Cluster {
+	var out []Cluster
+	for _, cl := range c.Clusters {
+		if cl.State != ClusterRetiring && s.RunsOn(cl.Name) {
+			out = append(out, cl)
 		}
 	}
-	return false
+	return out
 }

@@ -67,11 +67,7 @@ func (c *Config) ServiceResources(svc *Service, logAlarms int) int {
 		return n
 	}
 	n += serviceBaseResources
-	for _, cl := range c.Clusters {
-		if cl.State != ClusterRetiring && svc.RunsOn(cl.Name) {
-			n += servicePerClusterResources
-		}
-	}
+	n += servicePerClusterResources * len(c.ActiveClusters(*svc))
 	switch d := svc.DataStore; d.Kind {
 	case DataStoreAurora:
 		alarms := 2

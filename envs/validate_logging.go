@@ -48,7 +48,7 @@ func validateLogging(c *Config, p *Path, errs *ErrorList) {
 		if !spec.IsDNSLabel(s) {
 			errs.Invalid(sp, fmt.Sprintf("%q", s), "must be the service's Kubernetes namespace: a DNS label (lowercase letters, digits and -, starting and ending with a letter or digit, at most 63)")
 		}
-		if slices.Contains(reservedNamespaces, s) {
+		if reservedNamespace(s) {
 			errs.Add(sp, "%q is a namespace the cluster or the platform owns, not a service's: its lines never raise a service's log alarm; remove it here", s)
 		}
 		if catalog[s] {

@@ -15,9 +15,11 @@ import (
 // maxRoutePrefix keeps a prefix readable in the route table and the review.
 const maxRoutePrefix = 200
 
-// reservedNamespaces are namespaces a service may not be named after: the
+// reservedNamespace reports whether a service may not be named name: the
 // cluster's own and the platform's.
-var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", spec.ObservabilityNamespace, spec.FalcoNamespace, spec.IstioNamespace, spec.DatadogNamespace}
+func reservedNamespace(name string) bool {
+	return name == "default" || spec.IsPlatformNamespace(name)
+}
 
 func validateServices(c *Config, errs *ErrorList) {
 	p := NewPath("services")
@@ -39,7 +41,7 @@ func validateServices(c *Config, errs *ErrorList) {
 		names[s.Name] = i
 		// The name is the service's namespace: one the cluster or the
 		// platform owns would put the service's pods among theirs.
-		if slices.Contains(reservedNamespaces, s.Name) || s.Name == c.Edge.ApiGateway.Namespace {
+		if reservedNamespace(s.Name) || s.Name == c.Edge.ApiGateway.Namespace {
 			errs.Add(sp.Child("name"), "%q is a namespace the cluster or the platform owns, and a service runs in the namespace of its name: rename the service", s.Name)
 		}
 		for _, m := range validation.IsDNS1123Subdomain(s.ServiceAccount) {
@@ -60,13 +62,7 @@ func validateServices(c *Config, errs *ErrorList) {
 			}
 			seen[cl] = true
 		}
-		active := 0
-		for _, cl := range c.Clusters {
-			if s.RunsOn(cl.Name) && cl.State != ClusterRetiring {
-				active++
-			}
-		}
-		if active == 0 && len(s.Clusters) > 0 {
+		if len(c.ActiveClusters(s)) == 0 && len(s.Clusters) > 0 {
 			errs.Add(sp.Child("clusters"), "lists no active cluster (a retiring cluster loses its services first): add the cluster that replaces it")
 		}
 		if len(s.Routes) > 0 {

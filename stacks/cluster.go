@@ -74,10 +74,6 @@ func NewClusterStack(stage awscdk.Stage, cfg *envs.Config, cl envs.Cluster, net 
 		TargetGroupStacks: []string{stackName(cfg, edgePart(cl.Name))},
 		NodeSessions:      nodeSessions(cfg),
 	})
-	if s.Retiring {
-		// The review of what is deployed reads that it may be removed.
-		awscdk.Tags_Of(s.Cluster.Cluster.Node().DefaultChild()).Add(jsii.String(cluster.TagState), jsii.String(cluster.StateRetiring), nil)
-	}
 	for _, g := range cl.NodeGroups {
 		var taints []*awseksv2.TaintSpec
 		for _, t := range g.Taints {

@@ -56,6 +56,10 @@ func NewServicesStacks(stage awscdk.Stage, cfg *envs.Config, d servicesDeps) []*
 	for _, svc := range cfg.Services {
 		catalog[svc.Name] = svc
 	}
+	clusterStacks := map[string]*ClusterStack{}
+	for _, cs := range d.clusters {
+		clusterStacks[cs.ShortName] = cs
+	}
 	var out []*ServicesStack
 	for _, shard := range shards {
 		names := groups[shard]
@@ -82,12 +86,8 @@ func NewServicesStacks(stage awscdk.Stage, cfg *envs.Config, d servicesDeps) []*
 				continue
 			}
 			var clusters []*cluster.ReferencedCluster
-			for _, cs := range d.clusters {
-				// A retiring cluster loses its services first: its stack is
-				// deleted after this deploy, and nothing may still use it.
-				if cs.Retiring || !svc.RunsOn(cs.ShortName) {
-					continue
-				}
+			for _, cl := range cfg.ActiveClusters(svc) {
+				cs := clusterStacks[cl.Name]
 				if refs[cs.ShortName] == nil {
 					refs[cs.ShortName] = cluster.Reference(s.Stack, "Cluster-"+cs.ShortName, cluster.ClusterReference{
 						Name: cs.Cluster.Name, ParameterPrefix: clusterParameterPrefix(cfg, cs.ShortName),

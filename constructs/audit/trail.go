@@ -4,6 +4,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudtrail"
@@ -105,13 +106,10 @@ func NewTrail(scope constructs.Construct, id string, props TrailProps) *Trail {
 		Principals: &[]awsiam.IPrincipal{trailPrincipal},
 		Actions:    jsii.Strings("kms:GenerateDataKey*"),
 		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]any{
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
-			"ArnLike":      map[string]any{"aws:SourceArn": trails},
-			"StringLike": map[string]any{
-				"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", *stack.Partition(), *stack.Account()),
-			},
-		},
+		// These trails, and only to encrypt their own log files.
+		Conditions: withCondition(fromTheseTrails, "StringLike", map[string]any{
+			"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", *stack.Partition(), *stack.Account()),
+		}),
 	}), jsii.Bool(true))
 	props.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("AllowCloudTrailToDescribeKey"),
@@ -124,4 +122,11 @@ func NewTrail(scope constructs.Construct, id string, props TrailProps) *Trail {
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "CloudTrail's delivery role has one least-privilege policy for its own log group, generated with the trail."},
 	)
 	return t
+}
+
+// withCondition is conditions with one more operator's block added.
+func withCondition(conditions map[string]any, operator string, block map[string]any) *map[string]any {
+	out := maps.Clone(conditions)
+	out[operator] = block
+	return &out
 }

@@ -73,7 +73,8 @@ type ClusterProps struct {
 	// Retiring deletes the EKS cluster with its stack whatever
 	// RemovalPolicy says (its keys and log groups still follow it): the
 	// last deploy before a retired cluster's stack is deleted, so that the
-	// deletion stops it instead of leaving it running.
+	// deletion stops it instead of leaving it running. The cluster is
+	// tagged TagState=StateRetiring, which the review reads.
 	Retiring bool
 	// TargetGroupStacks are the CloudFormation stacks whose target groups
 	// are bound to the cluster's pods (its edge): the Load Balancer
@@ -238,6 +239,11 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) *Clus
 		},
 		RemovalPolicy: clusterRemoval,
 	})
+	if props.Retiring {
+		// The review of what is deployed reads from this tag that the
+		// cluster may be removed (internal/review).
+		awscdk.Tags_Of(c.Cluster.Node().DefaultChild()).Add(jsii.String(TagState), jsii.String(StateRetiring), nil)
+	}
 	if props.Name != "" {
 		c.ControlPlaneLogs = c.newControlPlaneLogGroup(props)
 		c.Cluster.Node().AddDependency(c.ControlPlaneLogs)

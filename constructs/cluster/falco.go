@@ -138,10 +138,9 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 		RoleArn:        f.Role.RoleArn(),
 	})
 	f.Association.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent])
+	// The stack's region, a token where the stack has none: the chart's
+	// values are rendered into the template, where CloudFormation fills it.
 	region := stack.Region()
-	if *awscdk.Token_IsUnresolved(region) {
-		panic(fmt.Errorf("%s/Falco: the stack needs an explicit region: Falcosidekick is configured with it", *c.Node().Path()))
-	}
 	f.Falcosidekick = awseksv2.NewHelmChart(self, jsii.String("Falcosidekick"), &awseksv2.HelmChartProps{
 		Cluster:         c.Cluster,
 		Chart:           jsii.String("falcosidekick"),

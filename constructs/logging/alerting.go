@@ -103,15 +103,15 @@ func filterPattern(level string) string {
 	return "{ " + strings.Join(levels, " || ") + " }"
 }
 
-// errorLevels are the levels the errors query counts: ERROR and worse.
-var errorLevels = []string{"ERROR", "FATAL"}
+// ErrorLevels are the levels the errors queries count: ERROR and worse.
+var ErrorLevels = []string{"ERROR", "FATAL"}
 
 // errorsQuery is the Logs Insights query of the errors per service and
-// cluster, over the levels of errorLevels the group holds; "" when it
+// cluster, over the levels of ErrorLevels the group holds; "" when it
 // holds none of them.
 func errorsQuery(levels []string) string {
 	var spellings []string
-	for _, l := range errorLevels {
+	for _, l := range ErrorLevels {
 		if slices.Contains(levels, l) {
 			for _, s := range spec.LevelSpellings(l) {
 				spellings = append(spellings, strconv.Quote(s))

@@ -199,7 +199,7 @@ LIMIT 50`},
 FROM "%[1]s"."app_logs"
 WHERE service = '%[2]s'
   AND dt >= date_format(current_date - interval '1' day, '%%Y-%%m-%%d')
-  AND level IN (` + sqlList(append(spec.LevelSpellings("ERROR"), spec.LevelSpellings("FATAL")...)) + `)
+  AND level IN (` + sqlList(errorSpellings()) + `)
   AND from_iso8601_timestamp(log_time) > current_timestamp - interval '24' hour
 ORDER BY log_time DESC
 LIMIT 1000`},
@@ -232,4 +232,13 @@ func NewServiceQueries(scope constructs.Construct, id string, props ServiceQueri
 		})
 	}
 	return q
+}
+
+// errorSpellings are every spelling services log ErrorLevels in.
+func errorSpellings() []string {
+	var out []string
+	for _, l := range ErrorLevels {
+		out = append(out, spec.LevelSpellings(l)...)
+	}
+	return out
 }

@@ -21,7 +21,7 @@ import (
 //     itself is kept in logging.FieldAppService: where a line runs, not what
 //     it claims, names its partition and its alarm dimension;
 //   - a copy of each line whose level is one of AlertingLevels, from any
-//     namespace but the platform's own (systemNamespaces), to the
+//     namespace but the platform's own (spec.PlatformNamespaces), to the
 //     CloudWatch Logs group AlertingLogGroup, where metric filters count
 //     them for alarms;
 //   - node lines (kubelet, containerd, aws-node, kube-proxy, the kernel and
@@ -60,33 +60,6 @@ func (r LogRoutes) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// systemNamespace is a namespace of the cluster's own machinery, not of a
-// service: its lines are archived (under the namespace's name) but never
-// copied to the alerting log group, where they would page no one and add
-// metric filter dimensions.
-type systemNamespace struct {
-	name string
-	// holds says what runs there.
-	holds string
-}
-
-// systemNamespaces is the one table of the namespaces that never alert.
-// Every other namespace is a service's (the platform creates them, named
-// after the service) or the API gateway's.
-var systemNamespaces = []systemNamespace{
-	{"kube-system", "CoreDNS, the VPC CNI, kube-proxy, the AWS Load Balancer Controller"},
-	{"kube-public", "the cluster-info ConfigMap"},
-	{"kube-node-lease", "node heartbeats"},
-	{spec.ObservabilityNamespace, "the CloudWatch agent and Fluent Bit themselves"},
-	// Falco's events carry a priority, not a level, so none would match
-	// the alerting rule; the namespace is listed so that no line of Falco
-	// or Falcosidekick is ever copied by the shipper: events at or above
-	// the env's minimum priority reach the alerting group once, through
-	// Falcosidekick (Falco), and every event is archived under
-	// service=falco, where the falco_events table reads them.
-	{spec.FalcoNamespace, "Falco and Falcosidekick"},
 }
 
 // lifted is the prefix the kubernetes map's keys carry while they sit at
@@ -156,9 +129,9 @@ func (r LogRoutes) alertingRule() string {
 // quietServices matches the service field of lines that never alert: the
 // system namespaces, and lines without Kubernetes metadata.
 func quietServices() string {
-	names := make([]string, 0, len(systemNamespaces)+1)
-	for _, n := range systemNamespaces {
-		names = append(names, regexp.QuoteMeta(n.name))
+	names := make([]string, 0, len(spec.PlatformNamespaces)+1)
+	for _, n := range spec.PlatformNamespaces {
+		names = append(names, regexp.QuoteMeta(n.Name))
 	}
 	names = append(names, regexp.QuoteMeta(logging.OtherService))
 	return "^(" + strings.Join(names, "|") + ")$"

@@ -3,6 +3,7 @@ package isolation
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -240,9 +241,9 @@ func (x *index) checkStatement(p policy, st map[string]any, where, svc string) {
 
 	// A condition naming another service's thing narrows the grant to it.
 	cond, _ := st["Condition"].(map[string]any)
-	for _, op := range sortedKeys(cond) {
+	for _, op := range slices.Sorted(maps.Keys(cond)) {
 		keys, _ := cond[op].(map[string]any)
-		for _, k := range sortedKeys(keys) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			named := map[*thing]bool{}
 			for _, v := range x.values(stack, keys[k]) {
 				for _, r := range refsIn(v) {
@@ -309,13 +310,4 @@ func (x *index) ownTable(v, svc string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
