@@ -166,7 +166,6 @@ func newService(scope awscdk.Stack, cfg *envs.Config, svc envs.Service, clusters
 			AuditLog:            a.AuditLog,
 			LogRetention:        logging.Retention(cfg.Monitoring.AlertingLogs.RetentionDays),
 			AuditLogs:           service.LogSubscription{DestinationArn: d.logs.DbAuditLogs.Arn, RoleArn: d.logs.DbAuditLogs.SubscriptionRole.RoleArn()},
-			DeletionProtection:  cfg.Protection.RetainStatefulResources,
 			RemovalPolicy:       removalPolicy(cfg),
 		}
 		if a.Capacity == envs.AuroraProvisioned {
@@ -178,8 +177,7 @@ func newService(scope awscdk.Stack, cfg *envs.Config, svc envs.Service, clusters
 		t := ds.DynamoDB
 		props.Table = &service.ServiceTableProps{
 			Name: tableName(cfg, svc.Name), PartitionKey: t.PartitionKey, SortKey: t.SortKey,
-			DeletionProtection: cfg.Protection.RetainStatefulResources,
-			RemovalPolicy:      removalPolicy(cfg),
+			RemovalPolicy: removalPolicy(cfg),
 		}
 		if !t.OwnKey {
 			props.Table.Key = d.shared.Key

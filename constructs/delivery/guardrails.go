@@ -180,14 +180,14 @@ func NewDeployGuardrails(scope constructs.Construct, id string, p DeployGuardrai
 func suppressGuardrails(g *DeployGuardrails) {
 	compliance.Suppress(g.Boundary,
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "A permissions boundary grants nothing: its Allow * is the ceiling that its Deny statements cut down, and the effective permissions are the intersection with each role's own policy.",
-			AppliesTo: []string{"Action::*", "Resource::*", "Action::organizations:*", "Action::account:*"}},
+			AppliesTo: []string{"Action::*", "Resource::*"}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMPolicyNoStatementsWithAdminAccess", Reason: "A permissions boundary grants nothing: Allow * is its ceiling, cut down by its Deny statements; no principal gets permissions from it."},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMPolicyNoStatementsWithFullAccess", Reason: "The boundary's Deny statements name whole services (organizations:*, account:*) to keep every role out of them; a Deny grants nothing."},
 	)
 	compliance.Suppress(g.Execution,
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMPolicyNoStatementsWithFullAccess", Reason: "CloudFormation manages the whole life of the platform's resources in these services (create, update, delete), which is service:* scoped to the services the platform uses; IAM is not among them and has its own conditioned statements."},
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "CloudFormation creates and deletes the platform's resources, whose ids are unknown before it does: the execution policy is scoped by service (one table, tested against every resource type deployed) and its IAM rights by the boundary condition and the env's role and policy name prefix.",
-			AppliesTo: []string{"Resource::*", "regex:/^Action::[a-z0-9-]+:\\*$/", "Action::iam:Get*", "Action::iam:List*", "Action::iam:*", "regex:/^Resource::arn:aws:iam::[0-9]+:(role|policy)/.*\\*$/"}},
+			AppliesTo: []string{"Resource::*", "regex:/^Action::[a-z0-9-]+:\\*$/", "Action::iam:Get*", "Action::iam:List*", "regex:/^Resource::arn:aws:iam::[0-9]+:(role|policy)/.*\\*$/"}},
 	)
 }
 

@@ -10,13 +10,9 @@ import (
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ecplatform/eks-platform/spec"
 )
-
-// isDNSLabel is the API server's rule for namespaces and Service names.
-func isDNSLabel(s string) bool { return len(validation.IsDNS1123Label(s)) == 0 }
 
 // LabelAlb is set on every TargetGroupBinding: which ALB it feeds.
 const LabelAlb = "platform.ecplatform.io/alb"
@@ -72,14 +68,14 @@ func (p WeightedTargetsProps) Validate() error {
 	if p.StableWeight+p.CanaryWeight != 100 {
 		errs = append(errs, fmt.Errorf("stableWeight + canaryWeight: must sum to 100, got %d", p.StableWeight+p.CanaryWeight))
 	}
-	if !isDNSLabel(p.Name) {
+	if !spec.IsDNSLabel(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be a DNS label such as external, got %q", p.Name))
 	}
 	for _, r := range []struct {
 		role string
 		svc  Service
 	}{{"stable", p.Stable}, {"canary", p.Canary}} {
-		if s := r.svc; !isDNSLabel(s.Namespace) || !isDNSLabel(s.Name) || s.Port < 1 || s.Port > 65535 {
+		if s := r.svc; !spec.IsDNSLabel(s.Namespace) || !spec.IsDNSLabel(s.Name) || s.Port < 1 || s.Port > 65535 {
 			errs = append(errs, fmt.Errorf("%s: needs a namespace, name (DNS labels) and port 1-65535, got %+v", r.role, s))
 		}
 	}

@@ -181,7 +181,7 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) *Canary
 	}
 	compliance.Suppress(self,
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "The Synthetics-generated role writes artifacts under its own prefix and its own log groups, whose names Synthetics creates; its artifacts key grant is CDK's encrypt grant on that one key (GenerateDataKey* and ReEncrypt* are KMS action families, not resources).",
-			AppliesTo: []string{"regex:/^Resource::.*$/", "Action::s3:ListAllMyBuckets", "Action::xray:PutTraceSegments", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"}},
+			AppliesTo: []string{"regex:/^Resource::.*$/", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "The canary role's inline policy is the least-privilege set CDK generates for Synthetics."},
 		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "A canary in the VPC needs the ENI permissions AWS documents in AWSLambdaVPCAccessExecutionRole.",
 			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}},

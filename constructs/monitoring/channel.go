@@ -160,8 +160,6 @@ func NewAlarmChannel(scope constructs.Construct, id string, props AlarmChannelPr
 	})
 	c.Action = awscloudwatchactions.NewSnsAction(c.Topic)
 	compliance.Suppress(self,
-		compliance.Suppression{Rule: "AwsSolutions-IAM4", Reason: "ReadOnlyAccess is the documented Chatbot guardrail: channel members may read, never change, the account.",
-			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess"}},
 		compliance.Suppression{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Reason: "The Chatbot role's inline policy is the least-privilege notification read CDK generates for it."},
 	)
 	return c

@@ -67,10 +67,10 @@ type AuroraDatabaseProps struct {
 	// AuditLogs receives every PostgreSQL log line (pgaudit's among them)
 	// for the archive. Required: query audit logs are kept.
 	AuditLogs LogSubscription
-	// DeletionProtection refuses DeleteDBCluster, whoever asks.
-	DeletionProtection bool
-	// RemovalPolicy applies to the cluster, its key and log group.
-	// @default RETAIN
+	// RemovalPolicy applies to the cluster, its key and log group. The
+	// cluster has deletion protection (DeleteDBCluster refused, whoever
+	// asks) unless it is DESTROY: a database the stack keeps is also kept
+	// from a delete outside CloudFormation. @default RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
 }
 
@@ -251,7 +251,7 @@ func NewAuroraDatabase(scope constructs.Construct, id string, p AuroraDatabasePr
 		PreferredBackupWindow:           jsii.String("17:00-18:00"),
 		PreferredMaintenanceWindow:      jsii.String("sun:18:30-sun:19:30"),
 		CopyTagsToSnapshot:              jsii.Bool(true),
-		DeletionProtection:              jsii.Bool(p.DeletionProtection),
+		DeletionProtection:              jsii.Bool(p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY),
 		EnableIamDatabaseAuthentication: jsii.Bool(true),
 		EnableCloudwatchLogsExports:     jsii.Strings("postgresql"),
 		AutoMinorVersionUpgrade:         jsii.Bool(true),
@@ -296,7 +296,7 @@ func NewAuroraDatabase(scope constructs.Construct, id string, p AuroraDatabasePr
 		inst.ApplyRemovalPolicy(p.RemovalPolicy, nil)
 		d.Instances = append(d.Instances, inst)
 	}
-	if !p.DeletionProtection {
+	if p.RemovalPolicy == awscdk.RemovalPolicy_DESTROY {
 		compliance.Suppress(d.Cluster,
 			compliance.Suppression{Rule: "AwsSolutions-RDS10", Reason: "Deletion protection is off only where the env drops its data (RemovalPolicy DESTROY): the cluster goes with its stack."},
 		)

@@ -131,7 +131,7 @@ func NewService(scope constructs.Construct, id string, p ServiceProps) *Service 
 	s.grantSecrets(p.SecretsPrefix)
 	compliance.Suppress(s.Identity.Policy,
 		compliance.Suppression{Rule: "AwsSolutions-IAM5", Reason: "Secrets Manager appends 6 random characters to every secret ARN: the service's own secrets are matched by its name prefix, which ends in / so that no other service's prefix matches.",
-			AppliesTo: []string{"regex:/^Resource::arn:aws:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-z0-9]+/[a-z0-9-]+/\\*$/"}},
+			AppliesTo: []string{"regex:/^Resource::arn:(aws[a-z-]*|<AWS::Partition>):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:" + regexp.QuoteMeta(p.SecretsPrefix) + "\\*$/"}},
 	)
 	s.PodSecurityGroup = awsec2.NewSecurityGroup(self, jsii.String("PodSecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:         p.Vpc,

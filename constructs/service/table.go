@@ -35,9 +35,9 @@ type ServiceTableProps struct {
 	// limited to this table by encryption context).
 	// @default - a key of the table's own
 	Key awskms.IKey
-	// DeletionProtection refuses DeleteTable, whoever asks.
-	DeletionProtection bool
-	// RemovalPolicy applies to the table. @default RETAIN
+	// RemovalPolicy applies to the table, which has deletion protection
+	// (DeleteTable refused, whoever asks) unless it is DESTROY.
+	// @default RETAIN
 	RemovalPolicy awscdk.RemovalPolicy
 }
 
@@ -93,7 +93,7 @@ func NewServiceTable(scope constructs.Construct, id string, p ServiceTableProps)
 		},
 		Encryption:         awsdynamodb.TableEncryption_CUSTOMER_MANAGED,
 		EncryptionKey:      p.Key,
-		DeletionProtection: jsii.Bool(p.DeletionProtection),
+		DeletionProtection: jsii.Bool(p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY),
 		RemovalPolicy:      p.RemovalPolicy,
 	}
 	if p.SortKey != "" {
