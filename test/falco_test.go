@@ -280,6 +280,9 @@ func TestSwitchingFalcoOffRemovesItCleanly(t *testing.T) {
 			if s.Name != "prd-cluster-blue" && s.Name != "prd-logging" && s.Name != "prd-monitoring" {
 				t.Errorf("%s %s (%s) removed: Falco has nothing there", s.Name, c.LogicalID, c.Type)
 			}
+			if !strings.Contains(c.LogicalID, "Falco") {
+				t.Errorf("%s %s (%s) removed: not one of Falco's resources", s.Name, c.LogicalID, c.Type)
+			}
 			if c.Type == "AWS::Glue::Table" || c.Type == "AWS::Athena::NamedQuery" {
 				t.Errorf("%s %s removed: the archive's table and query stay", c.LogicalID, c.Type)
 			}

@@ -247,11 +247,21 @@ var featureGatesV2171 = []string{
 func checkFeaturesOff(t *testing.T, tmpl assertions.Template) {
 	var values map[string]any
 	for _, r := range *tmpl.FindResources(jsii.String("Custom::AWSCDK-EKS-HelmChart"), nil) {
+		props := (*r)["Properties"].(map[string]any)
+		if props["Chart"] != "aws-load-balancer-controller" {
+			continue
+		}
+		if values != nil {
+			t.Fatal("two releases of the Load Balancer Controller")
+		}
 		// Tokens (cluster name, VPC) become placeholders; the rest is JSON.
-		rendered := catalogcheck.Render((*r)["Properties"].(map[string]any)["Values"])
+		rendered := catalogcheck.Render(props["Values"])
 		if err := json.Unmarshal([]byte(rendered), &values); err != nil {
 			t.Fatalf("chart values: %v: %s", err, rendered)
 		}
+	}
+	if values == nil {
+		t.Fatal("no release of the Load Balancer Controller")
 	}
 	for _, tc := range []struct {
 		value string
