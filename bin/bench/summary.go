@@ -21,9 +21,9 @@ var ratios = []ratio{
 	{"prd", "peer", "issue 16: at most 1.00x"},
 	{"prd", "floor", "what prd's constructs cost over an empty app"},
 	{"all envs", "floor", "what every env's constructs cost over an empty app"},
-	{"prd", "prd, stock node", "what bin/jsii-node's flags are worth to prd"},
+	{"prd", "prd, stock node", "what bin/jsii-node is worth to prd (flags, prewarmed validation, kernel on the app's pipes)"},
 	{"prd", "prd, no headstart", "what bin/headstart is worth"},
-	{"peer, tuned node", "peer", "what they would be worth to the peer"},
+	{"peer, tuned node", "peer", "what its flags and prewarmed validation would be worth to the peer"},
 	{"prd", "peer, tuned node", "prd against the peer on the same flags"},
 }
 

