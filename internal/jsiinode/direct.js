@@ -4,7 +4,7 @@
 // The relay is a second Node process that starts the kernel with its jsii
 // channel on fd 3 and copies every request from its stdin to that fd and
 // every response back to its stdout: two more process hops on each of the
-// 1,700 calls of a prd synth (and their callbacks), and one more Node start before the
+// about 1,700 calls of a prd synth, and one more Node start before the
 // first. bin/jsii-node gives the kernel the app's pipes instead: the
 // request pipe on fd 3 and the response pipe on fd 4. The kernel reads
 // its requests from fd 3 and writes its responses to fd 3 with
