@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ecplatform/eks-platform/internal/benchstat"
 	"github.com/ecplatform/eks-platform/internal/validationreport"
 )
 
@@ -46,7 +47,7 @@ func summarize(w io.Writer, cases []benchCase, results [][]run) error {
 				skipped++
 			}
 		}
-		medians[c.key], cpus[c.key] = median(walls), median(cpu)
+		medians[c.key], cpus[c.key] = benchstat.Median(walls), benchstat.Median(cpu)
 		fmt.Fprintf(w, "%-18s %-55s %4d %7.2fs %7.2fs %7.2fs %8.2fs\n", c.key, c.label, len(walls),
 			medians[c.key].Seconds(), slices.Min(walls).Seconds(), slices.Max(walls).Seconds(), cpus[c.key].Seconds())
 	}
@@ -83,13 +84,4 @@ func validationRan(report string) (bool, error) {
 		return false, err
 	}
 	return true, nil
-}
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	if len(s)%2 == 0 {
-		return (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return s[len(s)/2]
 }

@@ -22,17 +22,3 @@ func TestSummarizeRefusesMixedValidation(t *testing.T) {
 		t.Errorf("summarize = %v, want the cases refused as not comparable", err)
 	}
 }
-
-func TestMedian(t *testing.T) {
-	for _, tc := range []struct {
-		in   []time.Duration
-		want time.Duration
-	}{
-		{[]time.Duration{3, 1, 2}, 2},
-		{[]time.Duration{4, 1, 2, 3}, 2}, // (2+3)/2 in integer nanoseconds
-	} {
-		if got := median(tc.in); got != tc.want {
-			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-}

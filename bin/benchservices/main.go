@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/ecplatform/eks-platform/envs"
 	"github.com/ecplatform/eks-platform/internal/assembly"
+	"github.com/ecplatform/eks-platform/internal/benchstat"
 	"github.com/ecplatform/eks-platform/internal/growth"
 	"github.com/ecplatform/eks-platform/stacks"
 )
@@ -87,12 +87,12 @@ func main() {
 	fmt.Printf("\n| services | synth (median of %d) | stacks | largest stack | its resources | its template | total resources |\n", *rounds)
 	fmt.Println("| ---: | ---: | ---: | --- | ---: | ---: | ---: |")
 	for _, r := range results {
-		fmt.Printf("| %d | %v | %d | %s | %d | %d KB | %d |\n", r.svcs, median(r.times).Round(time.Millisecond), r.stackCount, r.largestStack, r.largest, r.largestBytes/1000, r.total)
+		fmt.Printf("| %d | %v | %d | %s | %d | %d KB | %d |\n", r.svcs, benchstat.Median(r.times).Round(time.Millisecond), r.stackCount, r.largestStack, r.largest, r.largestBytes/1000, r.total)
 	}
-	base := median(results[0].times)
+	base := benchstat.Median(results[0].times)
 	fmt.Println()
 	for _, r := range results[1:] {
-		fmt.Printf("%d services cost %.2fx the synth of %d (%.1fx the services)\n", r.svcs, float64(median(r.times))/float64(base), sizes[0], float64(r.svcs)/float64(sizes[0]))
+		fmt.Printf("%d services cost %.2fx the synth of %d (%.1fx the services)\n", r.svcs, float64(benchstat.Median(r.times))/float64(base), sizes[0], float64(r.svcs)/float64(sizes[0]))
 	}
 }
 
@@ -128,12 +128,6 @@ func measure(r *result, dir string) error {
 		}
 	}
 	return nil
-}
-
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 func fail(err error) {
