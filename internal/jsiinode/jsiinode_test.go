@@ -149,22 +149,40 @@ func fakeLibrary(t *testing.T) string {
 		"core/lib/validation/rules/c.txt":                        "not a rule\n",
 		"core/lib/validation/harness.js":                         string(harness),
 		"node_modules/@aws/cloudformation-validate/package.json": `{"name": "@aws/cloudformation-validate", "main": "index.js"}`,
+		// Another package with its own copy of the library.
+		"node_modules/other/index.js": `module.exports = () => {
+  const v = require('@aws/cloudformation-validate');
+  const e = new v.CompositeEngine({});
+  return { standin: e[Symbol.for('eks-platform.jsii-node.prewarmed')] === true };
+};`,
+		"node_modules/other/node_modules/@aws/cloudformation-validate/package.json": `{"name": "@aws/cloudformation-validate", "main": "index.js"}`,
+		"node_modules/other/node_modules/@aws/cloudformation-validate/index.js": `const fs = require('fs');
+class TemplateFile { constructor(path) { this.path = path; } readBytes() { return fs.readFileSync(this.path); } }
+class CompositeEngine { constructor(config) { this.config = config; } }
+module.exports = { TemplateFile, CompositeEngine };`,
 		"node_modules/@aws/cloudformation-validate/index.js": `'use strict';
 const fs = require('fs');
 const { threadId, isMainThread } = require('worker_threads');
 class TemplateFile { constructor(path) { this.path = path; } readBytes() { return fs.readFileSync(this.path); } }
 class TemplateContent { constructor(content, name = 'template') { this.content = content; this.name = name; } readBytes() { return Buffer.from(this.content); } }
 class AwsCliCommand {}
+// FAKE_<WHAT>: how it misbehaves on a worker thread.
+const inWorker = (what) => !isMainThread && process.env['FAKE_' + what] === '1';
 class CompositeEngine {
   constructor(config) {
-    if (!isMainThread && process.env.FAKE_FAIL_IN_WORKER) throw new Error('cannot build here');
+    if (inWorker('FAIL')) throw new Error('cannot build here');
+    if (inWorker('CRASH')) setTimeout(() => { throw new Error('crashed'); }, 0);
     this.config = config;
     this.builtOn = threadId;
   }
   validateTemplate(t, options) {
     const text = t.readBytes().toString();
-    if (text === 'boom') throw new Error('the engine failed on ' + (t.name || t.path));
-    return { builtOn: this.builtOn, validatedOn: threadId, label: t instanceof TemplateContent ? t.name : t.path, text, options, rules: this.config.regoRules.map((r) => r.name) };
+    if (text === 'boom') throw Object.assign(new Error('the engine failed on ' + (t.name || t.path)), { name: 'TemplateError', code: 'E42' });
+    if (inWorker('EXIT')) process.exit(7);
+    if (inWorker('SLOW')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+    const report = { builtOn: this.builtOn, validatedOn: threadId, label: t instanceof TemplateContent ? t.name : t.path, text, options, rules: this.config.regoRules.map((r) => r.name) };
+    if (inWorker('UNCLONEABLE')) report.callback = () => {};
+    return report;
   }
   validateStandard(t, c) { return this.validateTemplate(t, { ...c, detailLevel: 'STANDARD' }); }
   listRules() { return [{ id: 'R1', severity: 'ERROR' }]; }
@@ -182,7 +200,12 @@ type harnessOut struct {
 		Reports []json.RawMessage `json:"reports"`
 		Rules   json.RawMessage   `json:"rules"`
 	} `json:"engines"`
-	Error string `json:"error"`
+	Other *struct {
+		Standin bool `json:"standin"`
+	} `json:"other"`
+	Error     string `json:"error"`
+	ErrorName string `json:"errorName"`
+	ErrorCode string `json:"errorCode"`
 }
 
 // runHarness runs testdata/main.js over root with prewarm.js preloaded
@@ -215,15 +238,20 @@ func runHarness(t *testing.T, root string, prewarm bool, spec map[string]any, en
 }
 
 // What the stand-in must do in each case, with a library that tells where
-// it ran: serve the default configuration from the worker, and leave
-// every other case to the real engine, on the main thread, as if
-// prewarm.js were not loaded.
+// it ran: serve the default configuration from the worker; leave every
+// other case to the real engine, on the main thread, as if prewarm.js were
+// not loaded; and when the worker fails, answer the call it failed and
+// every later one from a real engine, never with another call's answer.
 func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 	root := fakeLibrary(t)
-	template := filepath.Join(t.TempDir(), "stack.template.json")
-	if err := os.WriteFile(template, []byte(`{"Resources":{}}`), 0o644); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.template.json"), filepath.Join(dir, "b.template.json")
+	for _, f := range []string{a, b} {
+		if err := os.WriteFile(f, []byte(`{"Resources":{}}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
+	both := []string{a, b}
 	type report struct {
 		BuiltOn     int            `json:"builtOn"`
 		ValidatedOn int            `json:"validatedOn"`
@@ -232,20 +260,31 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 		Options     map[string]any `json:"options"`
 		Rules       []string       `json:"rules"`
 	}
+	yes, no := true, false
 	cases := []struct {
 		name      string
 		spec      map[string]any
 		env       []string
-		standin   []bool // per engine
+		standin   []*bool // per engine: the stand-in, a real engine, or either (nil)
+		onWorker  bool    // the first engine's reports come from the worker
+		wantLabel []string
 		wantError string
-		wantTrace string
+		wantTrace []string
 	}{
-		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": []string{template}, "contents": []string{"inline"}}, standin: []bool{true}, wantTrace: "served by the worker"},
-		{name: "other rules: a real engine", spec: map[string]any{"templates": []string{template}, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []bool{false}, wantTrace: "not the default one"},
-		{name: "a second engine: a real one", spec: map[string]any{"templates": []string{template}, "engines": 2, "free": true}, standin: []bool{true, false}, wantTrace: "the prewarmed one is taken"},
-		{name: "the worker could not build: a real engine", spec: map[string]any{"templates": []string{template}}, env: []string{"FAKE_FAIL_IN_WORKER=1"}, standin: []bool{false}, wantTrace: "could not build one: Error: cannot build here"},
-		{name: "validation off: nothing started", spec: map[string]any{"templates": []string{template}}, env: []string{"CDK_VALIDATION=false"}, standin: []bool{false}},
-		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []bool{true}, wantError: "the engine failed on inline.json", wantTrace: "served by the worker"},
+		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": both, "contents": []string{"inline"}}, standin: []*bool{&yes}, onWorker: true, wantLabel: []string{a, b, "inline.json"}, wantTrace: []string{"served by the worker", "validated by the worker: " + a}},
+		{name: "other rules: a real engine", spec: map[string]any{"templates": both, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []*bool{&no}, wantLabel: both, wantTrace: []string{"not the default one"}},
+		{name: "a second engine: a real one", spec: map[string]any{"templates": both, "engines": 2, "free": true}, standin: []*bool{&yes, &no}, onWorker: true, wantLabel: both, wantTrace: []string{"the prewarmed one is taken"}},
+		{name: "another copy of the library: its own engine", spec: map[string]any{"templates": both, "other": filepath.Join(root, "node_modules", "other")}, standin: []*bool{&yes}, onWorker: true, wantLabel: both, wantTrace: []string{"is another copy than"}},
+		{name: "the worker could not build: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_FAIL=1"}, standin: []*bool{&no}, wantLabel: both, wantTrace: []string{"could not build one: Error: cannot build here"}},
+		// Whether the crash comes before or after the stand-in is made is
+		// the worker's timing; either way, no crash, and real reports.
+		{name: "the worker crashed: a real engine, and no crash", spec: map[string]any{"templates": both}, env: []string{"FAKE_CRASH=1"}, standin: []*bool{nil}, wantLabel: both, wantTrace: []string{"worker abandoned"}},
+		{name: "the worker exited in a call: that call and the next from a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_EXIT=1"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"worker abandoned: it exited", "real engine from validateTemplate on", "validated by the real engine: " + b}},
+		{name: "no answer in time: the late answer is never taken for another call's", spec: map[string]any{"templates": both}, env: []string{"FAKE_SLOW=1", "JSII_NODE_PREWARM_TIMEOUT_MS=300"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"no answer to validateTemplate in 300 ms", "validated by the real engine: " + a}},
+		{name: "an answer that cannot be passed back: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_UNCLONEABLE=1"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"cannot be passed back"}},
+		{name: "validation off: nothing started", spec: map[string]any{"templates": both}, env: []string{"CDK_VALIDATION=false"}, standin: []*bool{&no}, wantLabel: both},
+		{name: "prewarm off: nothing started", spec: map[string]any{"templates": both}, env: []string{"JSII_NODE_PREWARM=0"}, standin: []*bool{&no}, wantLabel: both},
+		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []*bool{&yes}, wantError: "the engine failed on inline.json", wantTrace: []string{"served by the worker"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -253,38 +292,57 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 			if got.Error != c.wantError {
 				t.Fatalf("error = %q, want %q", got.Error, c.wantError)
 			}
-			if c.wantTrace != "" && !strings.Contains(trace, c.wantTrace) {
-				t.Errorf("trace = %q, want it to say %q", trace, c.wantTrace)
+			if c.wantError != "" && (got.ErrorName != "TemplateError" || got.ErrorCode != "E42") {
+				t.Errorf("error name %q, code %q: not the engine's TemplateError E42", got.ErrorName, got.ErrorCode)
 			}
-			if c.wantTrace == "" && trace != "" {
+			for _, want := range c.wantTrace {
+				if !strings.Contains(trace, want) {
+					t.Errorf("trace:\n%s\nwant it to say %q", trace, want)
+				}
+			}
+			if len(c.wantTrace) == 0 && trace != "" {
 				t.Errorf("trace = %q, want nothing started", trace)
+			}
+			if got.Other != nil && got.Other.Standin {
+				t.Error("another copy of the library got the stand-in")
 			}
 			if len(got.Engines) != len(c.standin) {
 				t.Fatalf("%d engines, want %d", len(got.Engines), len(c.standin))
 			}
 			for i, e := range got.Engines {
-				if e.Standin != c.standin[i] {
-					t.Errorf("engine %d: stand-in = %v, want %v", i, e.Standin, c.standin[i])
+				if want := c.standin[i]; want != nil && e.Standin != *want {
+					t.Errorf("engine %d: stand-in = %v, want %v", i, e.Standin, *want)
 				}
+				if c.wantError != "" {
+					continue
+				}
+				var labels []string
 				for _, raw := range e.Reports {
 					var r report
 					if err := json.Unmarshal(raw, &r); err != nil {
 						t.Fatal(err)
 					}
+					labels = append(labels, r.Label)
 					onWorker := r.BuiltOn != 0 && r.ValidatedOn == r.BuiltOn
-					if onWorker != c.standin[i] || (!c.standin[i] && (r.BuiltOn != 0 || r.ValidatedOn != 0)) {
-						t.Errorf("engine %d: built on thread %d, validated on %d; want the worker: %v", i, r.BuiltOn, r.ValidatedOn, c.standin[i])
+					wantWorker := i == 0 && c.onWorker
+					if onWorker != wantWorker || (!wantWorker && (r.BuiltOn != 0 || r.ValidatedOn != 0)) {
+						t.Errorf("engine %d, %s: built on thread %d, validated on %d; want the worker: %v", i, r.Label, r.BuiltOn, r.ValidatedOn, wantWorker)
 					}
-					// Same rules, labels, bytes and options as the plugin gave.
+					// Same rules, bytes and options as the plugin gave.
 					if want := []string{"a.rego", "b.rego"}; c.spec["extraRego"] == nil && !reflect.DeepEqual(r.Rules, want) {
 						t.Errorf("rules = %v, want %v", r.Rules, want)
 					}
-					if r.Label == template && (r.Text != `{"Resources":{}}` || r.Options["severityLevel"] != "WARN") {
+					if r.Label != "inline.json" && (r.Text != `{"Resources":{}}` || r.Options["severityLevel"] != "WARN") {
 						t.Errorf("report = %+v: not the template and options given", r)
 					}
 					if r.Label == "inline.json" && (r.Text != "inline" || r.Options["detailLevel"] != "STANDARD") {
 						t.Errorf("report = %+v: not the content and options given", r)
 					}
+				}
+				// Each call's own report, in order: a late answer is never
+				// taken for the next call's.
+				if !reflect.DeepEqual(labels, c.wantLabel) {
+					t.Errorf("engine %d: reports for %v, want %v", i, labels, c.wantLabel)
 				}
 			}
 		})

@@ -3,7 +3,7 @@
 // aws-cdk-lib validates every template at synth with
 // @aws/cloudformation-validate. Building its CompositeEngine (an 8.8 MB
 // WebAssembly module loading the CloudFormation schemas and compiling
-// aws-cdk-lib's default Rego rules) takes about 0.7 s, on the main thread,
+// aws-cdk-lib's default Rego rules) takes about 0.8 s, on the main thread,
 // after the app has constructed everything: construction and validation
 // run one after the other on one core while the other waits. This builds
 // the same engine on a worker thread as soon as the app loads aws-cdk-lib,
@@ -15,19 +15,24 @@
 // that aws-cdk-lib resolves, builds the engine from the configuration that
 // aws-cdk-lib's plugin builds by default (the stand-in compares it with the
 // one it is given), and validates the same templates with the same options;
-// an error in validating is thrown as the engine threw it. Whatever is not
-// as expected (no aws-cdk-lib, another configuration, another copy of the
-// library, a worker that could not build the engine, a second engine) gets
-// the real engine, built in place as without this file. Nothing here can
-// skip a validation: at worst it runs as if this file were not loaded.
+// an error the engine throws is thrown again, with its name, message and
+// properties. Whatever is not as expected gets the real engine, built in
+// place as without this file: another configuration, another copy of the
+// library, a second engine, a worker that could not build the engine. And
+// a worker that fails to answer (it exited, its answer cannot be passed
+// back, or none came in JSII_NODE_PREWARM_TIMEOUT_MS, 10 minutes by
+// default) is never asked again: the call it failed and every later one go
+// to a real engine. Nothing here can skip a validation or pass one on a
+// worker's failure: at worst it runs as if this file were not loaded.
 //
 // CDK_VALIDATION=false: aws-cdk-lib does not validate, so nothing is built.
+// JSII_NODE_PREWARM=0: nothing is built either (aws-cdk-lib's own path).
 // JSII_NODE_TRACE=FILE: what was decided is appended to FILE, a line each.
 'use strict';
 
 const { isMainThread } = require('worker_threads');
 
-if (isMainThread && process.env.CDK_VALIDATION !== 'false') {
+if (isMainThread && process.env.CDK_VALIDATION !== 'false' && process.env.JSII_NODE_PREWARM !== '0') {
   install();
 }
 
@@ -36,15 +41,20 @@ function install() {
   const path = require('path');
   const Module = require('module');
   const { Worker, MessageChannel, receiveMessageOnPort } = require('worker_threads');
+  // Set by direct.js when it runs the kernel on the app's pipes (not
+  // required here: loading it installs it).
+  const DIRECT = Symbol.for('eks-platform.jsii-node.direct');
 
   const LIBRARY = '@aws/cloudformation-validate';
   // Where aws-cdk-lib's CloudFormationValidatePlugin lives: the library is
   // resolved from there, and its default rules are read beside it.
   const PLUGIN = path.join('core', 'lib', 'validation', 'cloudformation-validate-plugin.js');
   const RULES = path.join('core', 'lib', 'validation', 'rules');
-  // A worker that does not answer fails the synth rather than hang it.
-  const ANSWER_TIMEOUT_MS = 10 * 60 * 1000;
   const STANDIN = Symbol.for('eks-platform.jsii-node.prewarmed');
+  const timeoutMs = Number(process.env.JSII_NODE_PREWARM_TIMEOUT_MS) || 10 * 60 * 1000;
+
+  // A failure of the worker, not of the engine: the call goes to a real one.
+  class WorkerFailed extends Error {}
 
   // undefined: aws-cdk-lib not seen yet; null: no prewarmed engine.
   let warm;
@@ -84,19 +94,33 @@ function install() {
     const library = Module.createRequire(path.join(root, PLUGIN)).resolve(LIBRARY);
     const config = defaultConfig(path.join(root, RULES));
 
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // state[0]: the id of the last answer the worker posted; state[1]: 1
+    // once the worker has exited. The main thread waits on state[0].
+    const state = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(path.join(__dirname, 'prewarm-worker.js'), {
-      workerData: { port: port2, flag, library, config },
+      workerData: { port: port2, state, library, config, wrapConsole: globalThis[DIRECT] === true },
       transferList: [port2],
       execArgv: [],
     });
     // Never what keeps the process alive: it exits when the app is done.
     worker.unref();
     port1.unref();
+    let gone = null; // why the worker is not to be asked any more
+    const abandon = (why) => {
+      if (gone === null) {
+        gone = why;
+        trace(`worker abandoned: ${why}`);
+        worker.terminate().catch(() => {});
+      }
+    };
+    // An error or exit of the worker is never the app's crash.
+    worker.on('error', (err) => abandon(`it failed: ${err && err.message}`));
+    worker.on('exit', (code) => abandon(`it exited (${code})`));
     trace(`started: ${library}`);
 
     let claimed = false;
+    let sent = 0;
     return {
       library,
       config: JSON.stringify(config),
@@ -109,19 +133,68 @@ function install() {
         claimed = true;
         return true;
       },
+      // The engine's answer, or the engine's error thrown again; a
+      // WorkerFailed when the worker cannot answer, after which it is
+      // never asked again.
       call(message) {
-        Atomics.store(flag, 0, 0);
-        port1.postMessage(message);
-        if (Atomics.wait(flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
-          throw new Error(`the validation engine's worker did not answer ${message.op} in ${ANSWER_TIMEOUT_MS / 60000} minutes`);
+        if (gone !== null) {
+          throw new WorkerFailed(gone);
         }
-        const answer = receiveMessageOnPort(port1).message;
-        if ('error' in answer) {
-          throw answer.error;
+        const id = ++sent;
+        try {
+          port1.postMessage({ id, ...message });
+        } catch (err) {
+          abandon(`the call cannot be passed to it: ${err.message}`);
+          throw new WorkerFailed(gone);
+        }
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const answered = Atomics.load(state, 0);
+          if (answered >= id) {
+            break;
+          }
+          if (Atomics.load(state, 1) !== 0) {
+            abandon('it exited');
+            throw new WorkerFailed(gone);
+          }
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            abandon(`no answer to ${message.op} in ${timeoutMs} ms`);
+            throw new WorkerFailed(gone);
+          }
+          Atomics.wait(state, 0, answered, Math.min(left, 1000));
+        }
+        let answer;
+        for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
+          if (m.message.id === id) {
+            answer = m.message;
+            break;
+          }
+        }
+        if (answer === undefined) {
+          abandon(`its answer to ${message.op} was lost`);
+          throw new WorkerFailed(gone);
+        }
+        if (answer.failed !== undefined) {
+          abandon(answer.failed);
+          throw new WorkerFailed(gone);
+        }
+        if (answer.error !== undefined) {
+          throw revive(answer.error);
         }
         return answer.value;
       },
     };
+  }
+
+  // The engine's error as the worker described it: same name, message,
+  // stack and own properties.
+  function revive({ name, message, stack, props }) {
+    const err = new Error(message);
+    Object.assign(err, props);
+    Object.defineProperty(err, 'name', { value: name, configurable: true, writable: true });
+    err.stack = stack;
+    return err;
   }
 
   // The configuration aws-cdk-lib's CloudFormationValidatePlugin gives the
@@ -142,7 +215,7 @@ function install() {
     }
     const Real = library.CompositeEngine;
     const { TemplateFile, TemplateContent, AwsCliCommand } = library;
-    const engine = warm;
+    const worker = warm;
 
     function template(t) {
       if (t instanceof TemplateFile) {
@@ -157,26 +230,49 @@ function install() {
 
     class CompositeEngine {
       constructor(config) {
-        if (JSON.stringify(config) !== engine.config) {
+        if (JSON.stringify(config) !== worker.config) {
           trace('real engine: the configuration is not the default one');
           return new Real(config);
         }
-        if (!engine.claim()) {
+        if (!worker.claim()) {
           trace('real engine: the prewarmed one is taken');
           return new Real(config);
         }
-        const built = engine.call({ op: 'ready' });
+        let built;
+        try {
+          built = worker.call({ op: 'ready' });
+        } catch (err) {
+          built = err.message;
+        }
         if (built !== true) {
           trace(`real engine: the worker could not build one: ${built}`);
           return new Real(config);
         }
         this[STANDIN] = true;
+        this.config = config;
+        this.real = undefined;
         trace('served by the worker');
+      }
+      // The worker's answer to op, or, once the worker has failed, the
+      // real engine's (built then, on this thread).
+      forward(op, args, real) {
+        if (this.real === undefined) {
+          try {
+            return worker.call({ op, ...args });
+          } catch (err) {
+            if (!(err instanceof WorkerFailed)) {
+              throw err;
+            }
+            trace(`real engine from ${op} on: ${err.message}`);
+            this.real = new Real(this.config);
+          }
+        }
+        return real(this.real);
       }
       validateTemplate(t, config) {
         const given = template(t);
-        const report = engine.call({ op: 'validateTemplate', template: given, config });
-        trace(`validated by the worker: ${given.file || given.name}`);
+        const report = this.forward('validateTemplate', { template: given, config }, (real) => real.validateTemplate(t, config));
+        trace(`validated by the ${this.real === undefined ? 'worker' : 'real engine'}: ${given.file || given.name}`);
         return report;
       }
       validateStandard(t, config) {
@@ -190,19 +286,17 @@ function install() {
           throw new TypeError('request must be an AwsCliCommand');
         }
         const { serviceName, operationName, parameters, servicePrefix, httpMethod, isReadOnly } = request;
-        return engine.call({
-          op: 'validateAwsCliCommand',
-          request: { serviceName, operationName, parameters, options: { servicePrefix, httpMethod, isReadOnly } },
-        });
+        const wire = { serviceName, operationName, parameters, options: { servicePrefix, httpMethod, isReadOnly } };
+        return this.forward('validateAwsCliCommand', { request: wire }, (real) => real.validateAwsCliCommand(request));
       }
       listRules() {
-        return engine.call({ op: 'listRules' });
+        return this.forward('listRules', {}, (real) => real.listRules());
       }
       engineName() {
-        return engine.call({ op: 'engineName' });
+        return this.forward('engineName', {}, (real) => real.engineName());
       }
       free() {
-        engine.call({ op: 'free' });
+        this.forward('free', {}, (real) => real.free());
       }
     }
     library.CompositeEngine = CompositeEngine;

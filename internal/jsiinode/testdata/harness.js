@@ -18,10 +18,15 @@ function defaultRegoRules() {
     .map((f) => ({ name: f, content: fs.readFileSync(path.join(dir, f), 'utf-8') }));
 }
 
-// spec: {templates: [path], contents: [string], extraRego: [{name, content}], engines: n, free: bool}
+// spec: {templates: [path], contents: [string], extraRego: [{name, content}],
+// engines: n, free: bool, other: a module that builds an engine from its
+// own copy of the library}
 module.exports = function run(spec) {
   const out = { engines: [] };
   try {
+    if (spec.other) {
+      out.other = require(spec.other)();
+    }
     for (let i = 0; i < (spec.engines || 1); i++) {
       const regoRules = [...defaultRegoRules(), ...(spec.extraRego || [])];
       const config = regoRules.length > 0 ? { regoRules } : {};
@@ -45,6 +50,8 @@ module.exports = function run(spec) {
     }
   } catch (err) {
     out.error = err.message;
+    out.errorName = err.name;
+    out.errorCode = err.code;
   }
   return out;
 };
