@@ -35,9 +35,9 @@ func validateEdge(c *Config, errs *ErrorList) {
 		validateCaCertificate(e.InternalCaCertificate, p.Child("internalCaCertificate"), errs)
 	}
 	g, gp := e.ApiGateway, p.Child("apiGateway")
-	for field, v := range map[string]string{"namespace": g.Namespace, "service": g.Service, "canaryService": g.CanaryService} {
-		if !spec.IsDNSLabel(v) {
-			errs.Invalid(gp.Child(field), fmt.Sprintf("%q", v), "must be a Kubernetes name (lowercase letters, digits, -)")
+	for _, f := range []struct{ field, value string }{{"namespace", g.Namespace}, {"service", g.Service}, {"canaryService", g.CanaryService}} {
+		if !spec.IsDNSLabel(f.value) {
+			errs.Invalid(gp.Child(f.field), fmt.Sprintf("%q", f.value), "must be a Kubernetes name (lowercase letters, digits, -)")
 		}
 	}
 	if g.Port < 1 || g.Port > 65535 {
@@ -47,9 +47,12 @@ func validateEdge(c *Config, errs *ErrorList) {
 		errs.Invalid(gp.Child("healthCheckPath"), fmt.Sprintf("%q", g.HealthCheckPath), "must be a path starting with /")
 	}
 	tw, tp := e.TargetWeights, p.Child("targetWeights")
-	for field, w := range map[string]int{"stable": tw.Stable, "canary": tw.Canary} {
-		if w < 0 || w > 100 {
-			errs.Add(tp.Child(field), "must be between 0 and 100, got %d", w)
+	for _, w := range []struct {
+		field string
+		value int
+	}{{"stable", tw.Stable}, {"canary", tw.Canary}} {
+		if w.value < 0 || w.value > 100 {
+			errs.Add(tp.Child(w.field), "must be between 0 and 100, got %d", w.value)
 		}
 	}
 	if tw.Stable+tw.Canary != 100 {

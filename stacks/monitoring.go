@@ -47,7 +47,13 @@ func NewMonitoringStack(stage awscdk.Stage, cfg *envs.Config, net *NetworkStack,
 		EveryMinutes: m.CanaryEveryMinutes, ArtifactsBucket: artifacts, ArtifactsKey: logs.Archive.App.Key, AlarmAction: channel.Action, Runbook: runbook,
 	})
 	for _, es := range edges {
-		for key, alb := range map[string]elbv2.ApplicationLoadBalancer{"external": es.External.LoadBalancer, "internal": es.Internal.LoadBalancer} {
+		// In a fixed order: the template's resources are in the order they
+		// are made, and a synth must give the same bytes every time.
+		for _, side := range []struct {
+			key string
+			alb elbv2.ApplicationLoadBalancer
+		}{{"external", es.External.LoadBalancer}, {"internal", es.Internal.LoadBalancer}} {
+			key, alb := side.key, side.alb
 			t := es.Targets[key]
 			alarms := monitoring.NewAlbAlarms(s, fmt.Sprintf("Alb-%s-%s", es.Cluster, key), monitoring.AlbAlarmsProps{
 				Name: fmt.Sprintf("%s %s %s", cfg.Name, es.Cluster, key), LoadBalancer: alb,

@@ -5,6 +5,8 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -48,8 +50,8 @@ func NewEnvironment(app awscdk.App, cfg *envs.Config) *Environment {
 	// never needs credentials and the manifest has no missing context.
 	stage.Node().SetContext(jsii.String(fmt.Sprintf("availability-zones:account=%s:region=%s", cfg.Account, cfg.Region)), cfg.AvailabilityZones)
 	compliance.Apply(stage)
-	for k, v := range cfg.Tags {
-		awscdk.Tags_Of(stage).Add(jsii.String(k), jsii.String(v), nil)
+	for _, k := range slices.Sorted(maps.Keys(cfg.Tags)) {
+		awscdk.Tags_Of(stage).Add(jsii.String(k), jsii.String(cfg.Tags[k]), nil)
 	}
 	awscdk.Tags_Of(stage).Add(jsii.String("environment"), jsii.String(cfg.Name), nil)
 

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -118,7 +119,7 @@ func (p ClusterProps) Validate() error {
 	if p.Name != "" && !clusterName.MatchString(p.Name) {
 		errs = append(errs, fmt.Errorf("name: must be 1-100 letters, digits, - or _ starting with a letter or digit, got %q", p.Name))
 	}
-	for name := range p.AddonVersions {
+	for _, name := range slices.Sorted(maps.Keys(p.AddonVersions)) {
 		if !slices.Contains(spec.PinnedAddons, name) {
 			errs = append(errs, fmt.Errorf("addonVersions: unknown add-on %q, known: %v", name, spec.PinnedAddons))
 		}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseksv2"
@@ -50,12 +51,16 @@ func (p NamespaceProps) Validate() error {
 	for _, m := range validation.IsDNS1123Label(p.Name) {
 		errs = append(errs, fmt.Errorf("name: %q: %s", p.Name, m))
 	}
-	for field, l := range map[string]PodSecurityLevel{"enforce": p.Enforce, "warn": p.Warn} {
-		if !slices.Contains(podSecurityLevels, l) {
-			errs = append(errs, fmt.Errorf("%s: must be one of %v, got %q", field, podSecurityLevels, l))
+	for _, l := range []struct {
+		field string
+		level PodSecurityLevel
+	}{{"enforce", p.Enforce}, {"warn", p.Warn}} {
+		if !slices.Contains(podSecurityLevels, l.level) {
+			errs = append(errs, fmt.Errorf("%s: must be one of %v, got %q", l.field, podSecurityLevels, l.level))
 		}
 	}
-	for k, v := range p.Labels {
+	for _, k := range slices.Sorted(maps.Keys(p.Labels)) {
+		v := p.Labels[k]
 		for _, m := range validation.IsQualifiedName(k) {
 			errs = append(errs, fmt.Errorf("labels: key %q: %s", k, m))
 		}

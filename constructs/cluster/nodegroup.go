@@ -3,6 +3,8 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -122,7 +124,7 @@ func (p VersionedNodeGroupProps) Validate() error {
 	if p.DesiredSize < p.MinSize || p.DesiredSize > p.MaxSize {
 		errs = append(errs, fmt.Errorf("desiredSize: must be between minSize (%d) and maxSize (%d), got %d", p.MinSize, p.MaxSize, p.DesiredSize))
 	}
-	for k := range p.Labels {
+	for _, k := range slices.Sorted(maps.Keys(p.Labels)) {
 		if strings.HasPrefix(k, "platform.ecplatform.io/") {
 			errs = append(errs, fmt.Errorf("labels: %q uses the platform's reserved prefix", k))
 		}

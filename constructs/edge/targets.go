@@ -60,9 +60,12 @@ func (p WeightedTargetsProps) Validate() error {
 	if p.Alb == nil || p.Cluster == nil || p.PodSecurityGroup == nil || p.Controller == nil {
 		errs = append(errs, errors.New("alb, cluster, podSecurityGroup and controller: required"))
 	}
-	for name, w := range map[string]int{"stableWeight": p.StableWeight, "canaryWeight": p.CanaryWeight} {
-		if w < 0 || w > 100 {
-			errs = append(errs, fmt.Errorf("%s: must be between 0 and 100, got %d", name, w))
+	for _, w := range []struct {
+		name  string
+		value int
+	}{{"stableWeight", p.StableWeight}, {"canaryWeight", p.CanaryWeight}} {
+		if w.value < 0 || w.value > 100 {
+			errs = append(errs, fmt.Errorf("%s: must be between 0 and 100, got %d", w.name, w.value))
 		}
 	}
 	if p.StableWeight+p.CanaryWeight != 100 {

@@ -90,9 +90,12 @@ func (p AuroraDatabaseProps) Validate() error {
 		errs = append(errs, fmt.Errorf("engineVersion: must be an Aurora PostgreSQL version such as 16.6, got %q", p.EngineVersion))
 	}
 	if p.InstanceClass == "" {
-		for name, acu := range map[string]float64{"minAcu": p.MinAcu, "maxAcu": p.MaxAcu} {
-			if acu < 0.5 || acu > 256 || math.Mod(acu*2, 1) != 0 {
-				errs = append(errs, fmt.Errorf("%s: must be 0.5 to 256 in steps of 0.5, got %g", name, acu))
+		for _, acu := range []struct {
+			name  string
+			value float64
+		}{{"minAcu", p.MinAcu}, {"maxAcu", p.MaxAcu}} {
+			if acu.value < 0.5 || acu.value > 256 || math.Mod(acu.value*2, 1) != 0 {
+				errs = append(errs, fmt.Errorf("%s: must be 0.5 to 256 in steps of 0.5, got %g", acu.name, acu.value))
 			}
 		}
 		if p.MaxAcu < p.MinAcu {

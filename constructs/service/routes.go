@@ -80,10 +80,10 @@ func (t RouteTable) Validate() error {
 	if t.Service == "" {
 		errs = append(errs, errors.New("service: required"))
 	}
-	for name, raw := range map[string]string{"upstream": t.Upstream, "fallback": t.Fallback} {
-		u, err := url.Parse(raw)
+	for _, field := range []struct{ name, raw string }{{"upstream", t.Upstream}, {"fallback", t.Fallback}} {
+		u, err := url.Parse(field.raw)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			errs = append(errs, fmt.Errorf("%s: must be an http(s) URL, got %q", name, raw))
+			errs = append(errs, fmt.Errorf("%s: must be an http(s) URL, got %q", field.name, field.raw))
 		}
 	}
 	if len(t.Routes) == 0 {
