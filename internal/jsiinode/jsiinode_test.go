@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -82,16 +83,23 @@ func TestPinnedJsiiKernelSpeaksOnFd3(t *testing.T) {
 	}
 }
 
-// A stand-in jsii runtime: the relay prints "relay", the kernel answers
-// each request line on fd 3 and prints to its stdout. What the app reads
-// on its stdout must be the kernel's answers and nothing else.
+// A stand-in jsii runtime: the relay prints "relay"; the kernel answers a
+// request line on fd 3, writes to its stdout and stderr every way a kernel
+// can, and exits 3. What the app reads on its stdout must be the kernel's
+// answer and nothing else; on its stderr, the kernel's output as the
+// relay wrapped it (jsii's console messages), which the app prints as it
+// did, JSON-looking lines and a last line without a newline included; and
+// the kernel's exit status must be the app's child's.
 func TestJsiiNodeStartsTheKernelOnTheAppsPipes(t *testing.T) {
 	const kernel = `// the signature bin/jsii-node checks: readFD:3,writeFD:3
 const fs = require('fs');
 const buf = Buffer.alloc(1024);
 const n = fs.readSync(3, buf, 0, buf.length, null);
-console.log('kernel console output');
+console.log('{"structured":"log"}');
+fs.writeSync(2, Buffer.from('xxkernel error line\n'), 2);
 fs.writeSync(3, 'answer:' + buf.slice(0, n).toString().trim() + '\n');
+process.stderr.write('no newline at the end');
+process.exitCode = 3;
 `
 	const relay = `process.stdout.write('relay\n');`
 	cases := []struct {
@@ -99,10 +107,12 @@ fs.writeSync(3, 'answer:' + buf.slice(0, n).toString().trim() + '\n');
 		kernel     string
 		env        []string
 		wantStdout string
-		wantStderr string
-		wantTrace  string
+		wantCode   int
+		wantOut    string // the kernel's stdout, as the app prints it
+		wantErr    string // the kernel's stderr, as the app prints it
+		direct     bool
 	}{
-		{name: "direct", kernel: kernel, wantStdout: "answer:hello\n", wantStderr: "kernel console output\n", wantTrace: "direct: "},
+		{name: "direct", kernel: kernel, direct: true, wantStdout: "answer:hello\n", wantCode: 3, wantOut: `{"structured":"log"}` + "\n", wantErr: "kernel error line\nno newline at the end"},
 		{name: "relay asked for", kernel: kernel, env: []string{"JSII_NODE_RELAY=1"}, wantStdout: "relay\n"},
 		{name: "kernel without fd 3 channel", kernel: strings.ReplaceAll(kernel, "readFD:3,writeFD:3", "readFD:5"), wantStdout: "relay\n"},
 	}
@@ -116,20 +126,52 @@ fs.writeSync(3, 'answer:' + buf.slice(0, n).toString().trim() + '\n');
 			cmd.Stdin = strings.NewReader("hello\n")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("%v: %s", err, stderr.String())
+			err := cmd.Run()
+			code := 0
+			if exit, ok := err.(*exec.ExitError); ok {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.wantCode {
+				t.Errorf("exit status %d, want %d: %s", code, c.wantCode, stderr.String())
 			}
 			if stdout.String() != c.wantStdout {
 				t.Errorf("stdout = %q, want %q", stdout.String(), c.wantStdout)
 			}
-			if stderr.String() != c.wantStderr {
-				t.Errorf("stderr = %q, want %q", stderr.String(), c.wantStderr)
+			out, errOut := printedByApp(t, stderr.Bytes())
+			if out != c.wantOut || errOut != c.wantErr {
+				t.Errorf("the app would print stdout %q and stderr %q, want %q and %q (raw: %q)", out, errOut, c.wantOut, c.wantErr, stderr.String())
 			}
-			if got := readTrace(t, trace); !strings.Contains(got, c.wantTrace) || (c.wantTrace == "" && strings.Contains(got, "direct:")) {
-				t.Errorf("trace = %q, want it to say %q", got, c.wantTrace)
+			if got := readTrace(t, trace); strings.Contains(got, "direct: ") != c.direct {
+				t.Errorf("trace = %q, want the direct mode: %v", got, c.direct)
 			}
 		})
 	}
+}
+
+// printedByApp is what jsii-runtime-go's consumeStderr prints of the
+// kernel's stderr: each line that is a console message, decoded to its
+// stream; any other line as it is, to stderr.
+func printedByApp(t *testing.T, stderr []byte) (string, string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	for _, line := range bytes.SplitAfter(stderr, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var m struct {
+			Stdout []byte `json:"stdout"`
+			Stderr []byte `json:"stderr"`
+		}
+		if err := json.Unmarshal(line, &m); err != nil {
+			errOut.Write(line)
+			continue
+		}
+		out.Write(m.Stdout)
+		errOut.Write(m.Stderr)
+	}
+	return out.String(), errOut.String()
 }
 
 // fakeLibrary is an aws-cdk-lib tree with a validation library that says
@@ -469,38 +511,76 @@ func normalize(t *testing.T, raw json.RawMessage) map[string]any {
 	return m
 }
 
-// The platform's own synth path: an app built with this module, started
-// by jsii through bin/jsii-node, runs its kernel on the app's pipes and
-// has its stack's template validated by the prewarmed engine.
-func TestAppSynthUsesDirectKernelAndPrewarmedEngine(t *testing.T) {
+// The platform's own synth path, end to end through aws-cdk-lib's own
+// validation plugin: dev synthesized on bin/jsii-node (the kernel on the
+// app's pipes, the prewarmed engine) and again through jsii's relay with
+// prewarm.js off gives the same templates and the same validation report,
+// and the first run's templates were each validated by the worker.
+func TestPlatformSynthIsTheSameOnBinJsiiNode(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and synthesizes an app")
+		t.Skip("builds and synthesizes the platform twice")
 	}
-	bin := filepath.Join(t.TempDir(), "emptyapp")
-	build := exec.Command("go", "build", "-o", bin, "./bin/emptyapp")
+	bin := filepath.Join(t.TempDir(), "platform")
+	build := exec.Command("go", "build", "-o", bin, "./bin/platform")
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v: %s", err, out)
 	}
-	out := t.TempDir()
-	trace := filepath.Join(t.TempDir(), "trace")
-	cmd := exec.Command(bin)
-	cmd.Dir = repo
-	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+out, "JSII_NODE="+filepath.Join(repo, "bin", "jsii-node"), "JSII_NODE_TRACE="+trace, "CDK_VALIDATION=")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, b)
+	synth := func(env ...string) (string, string) {
+		out := t.TempDir()
+		trace := filepath.Join(t.TempDir(), "trace")
+		cmd := exec.Command(bin)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), append([]string{
+			"CDK_OUTDIR=" + out, `CDK_CONTEXT_JSON={"env":"dev"}`, "CDK_VALIDATION=",
+			"JSII_NODE=" + filepath.Join(repo, "bin", "jsii-node"), "JSII_NODE_TRACE=" + trace,
+		}, env...)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, b)
+		}
+		return out, readTrace(t, trace)
 	}
-	got := readTrace(t, trace)
+	fast, fastTrace := synth()
+	plain, plainTrace := synth("JSII_NODE_RELAY=1", "JSII_NODE_PREWARM=0")
+	if plainTrace != "" {
+		t.Errorf("relay, prewarm off: trace %q, want nothing", plainTrace)
+	}
 	for _, want := range []string{"direct: the kernel on the app's pipes", "prewarm: served by the worker"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("trace:\n%s\nwant %q", got, want)
+		if !strings.Contains(fastTrace, want) {
+			t.Errorf("trace:\n%s\nwant %q", fastTrace, want)
 		}
 	}
-	templates, err := filepath.Glob(filepath.Join(out, "assembly-empty", "*.template.json"))
-	if err != nil || len(templates) != 1 {
-		t.Fatalf("the empty app's template: %v %v", templates, err)
+	templates, err := filepath.Glob(filepath.Join(fast, "assembly-dev", "*.template.json"))
+	if err != nil || len(templates) < 5 {
+		t.Fatalf("dev's templates: %v %v", templates, err)
 	}
-	if want := "validated by the worker: " + templates[0]; !strings.Contains(got, want) {
-		t.Errorf("trace:\n%s\nwant %q", got, want)
+	for _, f := range templates {
+		if want := "validated by the worker: " + f; !strings.Contains(fastTrace, want) {
+			t.Errorf("trace does not say %q", want)
+		}
+		a, errA := os.ReadFile(f)
+		b, errB := os.ReadFile(filepath.Join(plain, "assembly-dev", filepath.Base(f)))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the two synths (%v, %v)", filepath.Base(f), errA, errB)
+		}
+	}
+	// The report names the construct stacks' source lines, in jsii's
+	// per-process directory.
+	kernelDir := regexp.MustCompile(`/tmp/jsii-kernel-[A-Za-z0-9]+/`)
+	report := func(dir string) string {
+		b, err := os.ReadFile(filepath.Join(dir, "validation-report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kernelDir.ReplaceAllString(strings.ReplaceAll(string(b), dir, "OUT"), "KERNEL/")
+	}
+	fastReport, plainReport := report(fast), report(plain)
+	if fastReport != plainReport {
+		t.Errorf("validation reports differ:\n%s\n---\n%s", fastReport, plainReport)
+	}
+	// Not two empty reports: aws-cdk-lib's plugin ran and found what it
+	// suppresses in dev's templates.
+	if !strings.Contains(fastReport, `"pluginName": "CloudFormation Validate"`) || !strings.Contains(fastReport, `"suppressedViolations": [`) {
+		t.Errorf("the report has no findings of the validation plugin:\n%s", fastReport)
 	}
 }
