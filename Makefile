@@ -93,8 +93,9 @@ SCHEMA_MODULES := github.com/aws/eks-charts github.com/aws/amazon-vpc-resource-c
 tidy:
 	keep=$$(go list -m -f '-require={{.Path}}@{{.Version}}' $(SCHEMA_MODULES)); go mod tidy; go mod edit $$keep; go mod download $(SCHEMA_MODULES)
 
-# Where aws-cdk-lib's template validation runs (about half of a synth's
-# time): in every synth but FAST=1 ones. make synth, cli-synth (make test)
+# Where aws-cdk-lib's template validation runs (about 0.9 s of prd's 3.7 s
+# synth, its engine built on a worker while the app constructs:
+# bin/jsii-node): in every synth but FAST=1 ones. make synth, cli-synth (make test)
 # and review validate; the merge-base the review compares with does not (it
 # is never deployed); the unit tests check the same schemas their own way
 # (internal/cfnschema). make synth then audits the report and records each
