@@ -135,8 +135,9 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 		{"AgentRole", DatadogAgentServiceAccount, "node Agent"},
 		{"ClusterAgentRole", DatadogClusterAgentServiceAccount, "Cluster Agent"},
 	} {
+		identity := PodIdentity{Cluster: c.Cluster, Namespace: spec.DatadogNamespace, ServiceAccount: sa.name}
 		role := awsiam.NewRole(self, jsii.String(sa.id), &awsiam.RoleProps{
-			AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: spec.DatadogNamespace, ServiceAccount: sa.name}.Principal(),
+			AssumedBy:   identity.Principal(),
 			Description: jsii.String(fmt.Sprintf("Datadog %s of EKS cluster %s, through EKS Pod Identity: reads the Datadog API key's secret", sa.what, c.Name)),
 		})
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -144,14 +145,7 @@ func (c *Cluster) AddDatadog(p DatadogProps) *Datadog {
 			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
 			Resources: jsii.Strings(p.ApiKeySecretArn),
 		}))
-		assoc := awseksv2.NewCfnPodIdentityAssociation(self, jsii.String(sa.id+"Association"), &awseksv2.CfnPodIdentityAssociationProps{
-			ClusterName:    c.Cluster.ClusterName(),
-			Namespace:      jsii.String(spec.DatadogNamespace),
-			ServiceAccount: jsii.String(sa.name),
-			RoleArn:        role.RoleArn(),
-		})
-		assoc.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent], role)
-		associations = append(associations, assoc)
+		associations = append(associations, identity.Associate(self, sa.id+"Association", role, c.Addons[spec.AddonPodIdentityAgent], role))
 		d.Roles[sa.name] = role
 	}
 	region := awscdk.Stack_Of(self).Region()

@@ -116,8 +116,9 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 		LogStreamName: jsii.String(f.AlertStreamName),
 	})
 	f.AlertStream.ApplyRemovalPolicy(c.removalPolicy, nil)
+	identity := PodIdentity{Cluster: c.Cluster, Namespace: spec.FalcoNamespace, ServiceAccount: falcosidekickRelease}
 	f.Role = awsiam.NewRole(self, jsii.String("Role"), &awsiam.RoleProps{
-		AssumedBy:   PodIdentity{Cluster: c.Cluster, Namespace: spec.FalcoNamespace, ServiceAccount: falcosidekickRelease}.Principal(),
+		AssumedBy:   identity.Principal(),
 		Description: jsii.String(fmt.Sprintf("Falcosidekick of EKS cluster %s, through EKS Pod Identity: puts Falco events into %s", c.Name, props.AlertingLogGroup)),
 	})
 	// The stream exists (CloudFormation creates it): no CreateLogStream,
@@ -131,13 +132,7 @@ func (c *Cluster) AddFalco(props FalcoProps) *Falco {
 			ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
 		})),
 	}))
-	f.Association = awseksv2.NewCfnPodIdentityAssociation(self, jsii.String("Association"), &awseksv2.CfnPodIdentityAssociationProps{
-		ClusterName:    c.Cluster.ClusterName(),
-		Namespace:      jsii.String(spec.FalcoNamespace),
-		ServiceAccount: jsii.String(falcosidekickRelease),
-		RoleArn:        f.Role.RoleArn(),
-	})
-	f.Association.Node().AddDependency(c.Addons[spec.AddonPodIdentityAgent])
+	f.Association = identity.Associate(self, "Association", f.Role, c.Addons[spec.AddonPodIdentityAgent])
 	// The stack's region, a token where the stack has none: the chart's
 	// values are rendered into the template, where CloudFormation fills it.
 	region := stack.Region()

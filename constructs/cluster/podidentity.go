@@ -63,6 +63,21 @@ func PodIdentityPrincipal(clusterArns []*string, namespace, serviceAccount strin
 		}})
 }
 
+// Associate hands role to p's service account: the Pod Identity
+// association, made in scope with id, after agent (the Pod Identity Agent
+// add-on, which the association needs running) and whatever else is given.
+// role must trust p's Principal.
+func (p PodIdentity) Associate(scope constructs.Construct, id string, role awsiam.IRole, agent constructs.IDependable, after ...constructs.IDependable) awseksv2.CfnPodIdentityAssociation {
+	assoc := awseksv2.NewCfnPodIdentityAssociation(scope, jsii.String(id), &awseksv2.CfnPodIdentityAssociationProps{
+		ClusterName:    p.Cluster.ClusterName(),
+		Namespace:      jsii.String(p.Namespace),
+		ServiceAccount: jsii.String(p.ServiceAccount),
+		RoleArn:        role.RoleArn(),
+	})
+	assoc.Node().AddDependency(append([]constructs.IDependable{agent}, after...)...)
+	return assoc
+}
+
 // Trust replaces role's trust policy with p's Principal alone, for a role
 // another construct created with an unconditioned Pod Identity trust (the
 // one awseksv2.ServiceAccount creates). The role keeps its logical id: its
