@@ -213,7 +213,6 @@ const inWorker = (what) => !isMainThread && process.env['FAKE_' + what] === '1';
 class CompositeEngine {
   constructor(config) {
     if (inWorker('FAIL')) throw new Error('cannot build here');
-    if (inWorker('CRASH')) setTimeout(() => { throw new Error('crashed'); }, 0);
     this.config = config;
     this.builtOn = threadId;
   }
@@ -221,6 +220,8 @@ class CompositeEngine {
     const text = t.readBytes().toString();
     if (text === 'boom') throw Object.assign(new Error('the engine failed on ' + (t.name || t.path)), { name: 'TemplateError', code: 'E42' });
     if (inWorker('EXIT')) process.exit(7);
+    // Answers, then dies of an uncaught error: the next call finds it gone.
+    if (inWorker('CRASH')) queueMicrotask(() => { throw new Error('crashed'); });
     if (inWorker('SLOW')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
     const report = { builtOn: this.builtOn, validatedOn: threadId, label: t instanceof TemplateContent ? t.name : t.path, text, options, rules: this.config.regoRules.map((r) => r.name) };
     if (inWorker('UNCLONEABLE')) report.callback = () => {};
@@ -302,31 +303,28 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 		Options     map[string]any `json:"options"`
 		Rules       []string       `json:"rules"`
 	}
-	yes, no := true, false
 	cases := []struct {
 		name      string
 		spec      map[string]any
 		env       []string
-		standin   []*bool // per engine: the stand-in, a real engine, or either (nil)
-		onWorker  bool    // the first engine's reports come from the worker
+		standin   []bool // per engine: the stand-in or a real engine
+		onWorker  int    // how many of the first engine's reports come from the worker; the rest from a real engine
 		wantLabel []string
 		wantError string
 		wantTrace []string
 	}{
-		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": both, "contents": []string{"inline"}}, standin: []*bool{&yes}, onWorker: true, wantLabel: []string{a, b, "inline.json"}, wantTrace: []string{"served by the worker", "validated by the worker: " + a}},
-		{name: "other rules: a real engine", spec: map[string]any{"templates": both, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []*bool{&no}, wantLabel: both, wantTrace: []string{"not the default one"}},
-		{name: "a second engine: a real one", spec: map[string]any{"templates": both, "engines": 2, "free": true}, standin: []*bool{&yes, &no}, onWorker: true, wantLabel: both, wantTrace: []string{"the prewarmed one is taken"}},
-		{name: "another copy of the library: its own engine", spec: map[string]any{"templates": both, "other": filepath.Join(root, "node_modules", "other")}, standin: []*bool{&yes}, onWorker: true, wantLabel: both, wantTrace: []string{"is another copy than"}},
-		{name: "the worker could not build: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_FAIL=1"}, standin: []*bool{&no}, wantLabel: both, wantTrace: []string{"could not build one: Error: cannot build here"}},
-		// Whether the crash comes before or after the stand-in is made is
-		// the worker's timing; either way, no crash, and real reports.
-		{name: "the worker crashed: a real engine, and no crash", spec: map[string]any{"templates": both}, env: []string{"FAKE_CRASH=1"}, standin: []*bool{nil}, wantLabel: both, wantTrace: []string{"worker abandoned"}},
-		{name: "the worker exited in a call: that call and the next from a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_EXIT=1"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"worker abandoned: it exited", "real engine from validateTemplate on", "validated by the real engine: " + b}},
-		{name: "no answer in time: the late answer is never taken for another call's", spec: map[string]any{"templates": both}, env: []string{"FAKE_SLOW=1", "JSII_NODE_PREWARM_TIMEOUT_MS=300"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"no answer to validateTemplate in 300 ms", "validated by the real engine: " + a}},
-		{name: "an answer that cannot be passed back: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_UNCLONEABLE=1"}, standin: []*bool{&yes}, wantLabel: both, wantTrace: []string{"cannot be passed back"}},
-		{name: "validation off: nothing started", spec: map[string]any{"templates": both}, env: []string{"CDK_VALIDATION=false"}, standin: []*bool{&no}, wantLabel: both},
-		{name: "prewarm off: nothing started", spec: map[string]any{"templates": both}, env: []string{"JSII_NODE_PREWARM=0"}, standin: []*bool{&no}, wantLabel: both},
-		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []*bool{&yes}, wantError: "the engine failed on inline.json", wantTrace: []string{"served by the worker"}},
+		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": both, "contents": []string{"inline"}}, standin: []bool{true}, onWorker: 3, wantLabel: []string{a, b, "inline.json"}, wantTrace: []string{"served by the worker", "validated by the worker: " + a}},
+		{name: "other rules: a real engine", spec: map[string]any{"templates": both, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []bool{false}, wantLabel: both, wantTrace: []string{"not the default one"}},
+		{name: "a second engine: a real one", spec: map[string]any{"templates": both, "engines": 2, "free": true}, standin: []bool{true, false}, onWorker: 2, wantLabel: both, wantTrace: []string{"the prewarmed one is taken"}},
+		{name: "another copy of the library: its own engine", spec: map[string]any{"templates": both, "other": filepath.Join(root, "node_modules", "other")}, standin: []bool{true}, onWorker: 2, wantLabel: both, wantTrace: []string{"is another copy than"}},
+		{name: "the worker could not build: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_FAIL=1"}, standin: []bool{false}, wantLabel: both, wantTrace: []string{"could not build one: Error: cannot build here"}},
+		{name: "the worker crashed after an answer: the next call from a real engine, and no crash", spec: map[string]any{"templates": both}, env: []string{"FAKE_CRASH=1"}, standin: []bool{true}, onWorker: 1, wantLabel: both, wantTrace: []string{"worker abandoned: it exited", "validated by the worker: " + a, "validated by the real engine: " + b}},
+		{name: "the worker exited in a call: that call and the next from a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_EXIT=1"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"worker abandoned: it exited", "real engine from validateTemplate on", "validated by the real engine: " + b}},
+		{name: "no answer in time: the late answer is never taken for another call's", spec: map[string]any{"templates": both}, env: []string{"FAKE_SLOW=1", "JSII_NODE_PREWARM_TIMEOUT_MS=300"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"no answer to validateTemplate in 300 ms", "validated by the real engine: " + a}},
+		{name: "an answer that cannot be passed back: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_UNCLONEABLE=1"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"cannot be passed back"}},
+		{name: "validation off: nothing started", spec: map[string]any{"templates": both}, env: []string{"CDK_VALIDATION=false"}, standin: []bool{false}, wantLabel: both},
+		{name: "prewarm off: nothing started", spec: map[string]any{"templates": both}, env: []string{"JSII_NODE_PREWARM=0"}, standin: []bool{false}, wantLabel: both},
+		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []bool{true}, wantError: "the engine failed on inline.json", wantTrace: []string{"served by the worker"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -352,21 +350,21 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 				t.Fatalf("%d engines, want %d", len(got.Engines), len(c.standin))
 			}
 			for i, e := range got.Engines {
-				if want := c.standin[i]; want != nil && e.Standin != *want {
-					t.Errorf("engine %d: stand-in = %v, want %v", i, e.Standin, *want)
+				if e.Standin != c.standin[i] {
+					t.Errorf("engine %d: stand-in = %v, want %v", i, e.Standin, c.standin[i])
 				}
 				if c.wantError != "" {
 					continue
 				}
 				var labels []string
-				for _, raw := range e.Reports {
+				for j, raw := range e.Reports {
 					var r report
 					if err := json.Unmarshal(raw, &r); err != nil {
 						t.Fatal(err)
 					}
 					labels = append(labels, r.Label)
 					onWorker := r.BuiltOn != 0 && r.ValidatedOn == r.BuiltOn
-					wantWorker := i == 0 && c.onWorker
+					wantWorker := i == 0 && j < c.onWorker
 					if onWorker != wantWorker || (!wantWorker && (r.BuiltOn != 0 || r.ValidatedOn != 0)) {
 						t.Errorf("engine %d, %s: built on thread %d, validated on %d; want the worker: %v", i, r.Label, r.BuiltOn, r.ValidatedOn, wantWorker)
 					}
