@@ -229,7 +229,7 @@ class CompositeEngine {
   }
   validateStandard(t, c) { return this.validateTemplate(t, { ...c, detailLevel: 'STANDARD' }); }
   listRules() { return [{ id: 'R1', severity: 'ERROR' }]; }
-  free() {}
+  free() { if (inWorker('EXIT_ON_FREE')) process.exit(7); }
 }
 module.exports = { TemplateFile, TemplateContent, AwsCliCommand, CompositeEngine };
 `,
@@ -312,6 +312,8 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 		wantLabel []string
 		wantError string
 		wantTrace []string
+		// wantNoTrace: a decision that must not have been taken.
+		wantNoTrace string
 	}{
 		{name: "default configuration: the worker's engine", spec: map[string]any{"templates": both, "contents": []string{"inline"}}, standin: []bool{true}, onWorker: 3, wantLabel: []string{a, b, "inline.json"}, wantTrace: []string{"served by the worker", "validated by the worker: " + a}},
 		{name: "other rules: a real engine", spec: map[string]any{"templates": both, "extraRego": []map[string]string{{"name": "x.rego", "content": "package x\n"}}}, standin: []bool{false}, wantLabel: both, wantTrace: []string{"not the default one"}},
@@ -322,6 +324,7 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 		{name: "the worker exited in a call: that call and the next from a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_EXIT=1"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"worker abandoned: it exited", "real engine from validateTemplate on", "validated by the real engine: " + b}},
 		{name: "no answer in time: the late answer is never taken for another call's", spec: map[string]any{"templates": both}, env: []string{"FAKE_SLOW=1", "JSII_NODE_PREWARM_TIMEOUT_MS=300"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"no answer to validateTemplate in 300 ms", "validated by the real engine: " + a}},
 		{name: "an answer that cannot be passed back: a real engine", spec: map[string]any{"templates": both}, env: []string{"FAKE_UNCLONEABLE=1"}, standin: []bool{true}, wantLabel: both, wantTrace: []string{"cannot be passed back"}},
+		{name: "the worker exited on free: nothing more to do", spec: map[string]any{"templates": both, "free": true}, env: []string{"FAKE_EXIT_ON_FREE=1"}, standin: []bool{true}, onWorker: 2, wantLabel: both, wantTrace: []string{"free: it exited"}, wantNoTrace: "real engine from"},
 		{name: "validation off: nothing started", spec: map[string]any{"templates": both}, env: []string{"CDK_VALIDATION=false"}, standin: []bool{false}, wantLabel: both},
 		{name: "prewarm off: nothing started", spec: map[string]any{"templates": both}, env: []string{"JSII_NODE_PREWARM=0"}, standin: []bool{false}, wantLabel: both},
 		{name: "an engine error is thrown as the engine threw it", spec: map[string]any{"contents": []string{"boom"}}, standin: []bool{true}, wantError: "the engine failed on inline.json", wantTrace: []string{"served by the worker"}},
@@ -339,6 +342,9 @@ func TestPrewarmServesOnlyWhatItBuilt(t *testing.T) {
 				if !strings.Contains(trace, want) {
 					t.Errorf("trace:\n%s\nwant it to say %q", trace, want)
 				}
+			}
+			if c.wantNoTrace != "" && strings.Contains(trace, c.wantNoTrace) {
+				t.Errorf("trace:\n%s\nwant it not to say %q", trace, c.wantNoTrace)
 			}
 			if len(c.wantTrace) == 0 && trace != "" {
 				t.Errorf("trace = %q, want nothing started", trace)
@@ -515,9 +521,6 @@ func normalize(t *testing.T, raw json.RawMessage) map[string]any {
 // prewarm.js off gives the same templates and the same validation report,
 // and the first run's templates were each validated by the worker.
 func TestPlatformSynthIsTheSameOnBinJsiiNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and synthesizes the platform twice")
-	}
 	bin := filepath.Join(t.TempDir(), "platform")
 	build := exec.Command("go", "build", "-o", bin, "./bin/platform")
 	build.Dir = repo

@@ -295,8 +295,21 @@ function install() {
       engineName() {
         return this.forward('engineName', {}, (real) => real.engineName());
       }
+      // A worker that cannot free its engine holds nothing of the app's:
+      // no real engine is built just to be freed.
       free() {
-        this.forward('free', {}, (real) => real.free());
+        if (this.real !== undefined) {
+          this.real.free();
+          return;
+        }
+        try {
+          worker.call({ op: 'free' });
+        } catch (err) {
+          if (!(err instanceof WorkerFailed)) {
+            throw err;
+          }
+          trace(`free: ${err.message}`);
+        }
       }
     }
     library.CompositeEngine = CompositeEngine;
